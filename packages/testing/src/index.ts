@@ -1,0 +1,2 @@
+import { groupKeyOf } from "@framepipe/core";
+export const probe: string = groupKeyOf("a", 1);

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from "commander";
+import { type CliOutput, processOutput } from "./cli-output.js";
+import { pluginsCommand } from "./commands/plugins-command.js";
+import { schemaCommand } from "./commands/schema-command.js";
+import { validateCommand } from "./commands/validate-command.js";
+import { cliVersion } from "./package-info.js";
+
+/**
+ * Runs the `framepipe` command line with `argv` (without `node` and the script path) and returns
+ * the exit code. Output goes through `output` so tests can capture it in-process.
+ */
+export async function runCli(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("framepipe")
+    .description("Run Recall.ai realtime video through pipelines of sources, transforms and sinks.")
+    .version(cliVersion, "-v, --version", "print the framepipe version")
+    .helpOption("-h, --help", "show help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => output.out(text), writeErr: (text) => output.error(text) });
+
+  program
+    .command("validate")
+    .description("check a pipeline config; list every problem with file:line:col")
+    .argument("<config>", "pipeline file (.yaml, .yml, .json, .ts, .mjs)")
+    .helpOption("-h, --help", "show help")
+    .action(async (config: string) => {
+      exitCode = await validateCommand(config, output);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of pipeline files, every known plugin included")
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .helpOption("-h, --help", "show help")
+    .action(async (options: { output?: string }) => {
+      exitCode = await schemaCommand(options, output);
+    });
+
+  program
+    .command("plugins")
+    .description("list known plugins with their options")
+    .option("--json", "machine-readable output")
+    .helpOption("-h, --help", "show help")
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await pluginsCommand(options, output);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode;
+    }
+    output.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  return exitCode;
+}

@@ -1,0 +1,35 @@
+import { firstValueFrom, from, type Observable, toArray } from "rxjs";
+import type { StreamInfo } from "../../../src/model/stream-key.js";
+import type { VideoFrame } from "../../../src/model/video-frame.js";
+import type { TransformInstance } from "../../../src/plugin/define-plugin.js";
+import type { PluginContext } from "../../../src/plugin/plugin-context.js";
+import { createSilentLogger, type Logger } from "../../../src/services/logger.js";
+import { createNoopMetrics } from "../../../src/services/metrics.js";
+
+/** A plugin context for a transform created outside a pipeline. */
+export function makeContext(componentId = "under-test", logger: Logger = createSilentLogger()): PluginContext {
+  return {
+    componentId,
+    kind: "transform",
+    logger,
+    metrics: createNoopMetrics(),
+    signal: new AbortController().signal,
+    services: {},
+  };
+}
+
+/** Stream info of the default test stream. */
+export const testStream: StreamInfo = {
+  key: "rec-1#100#webcam",
+  groupKey: "rec-1#100",
+  recordingId: "rec-1",
+  participantId: 100,
+  type: "webcam",
+};
+
+/** Runs frames through a per-stream transform instance and collects what comes out. */
+export function runStream(instance: TransformInstance, frames: readonly VideoFrame[]): Promise<VideoFrame[]> {
+  if (instance.stream === undefined) throw new Error("expected a per-stream transform");
+  const output: Observable<VideoFrame> = from(frames).pipe(instance.stream(testStream));
+  return firstValueFrom(output.pipe(toArray()));
+}

@@ -1,1 +1,3 @@
-export {};
+export { defaultMaxMessageBytes, parseRecallMessage } from "./parse-recall-message.js";
+export { type PngHeader, type PngHeaderProblem, readPngHeader } from "./png-header.js";
+export { recallSchemas } from "./recall-schemas.js";

@@ -13,3 +13,4 @@ export { createServiceRef, type ResolvedServices, type ServiceDeps, type Service
 export * from "./define-plugin.js";
 export * from "./plugin-context.js";
 export * from "./secret.js";
+export * from "../templates/index.js";

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { withExpectation } from "./expectation.js";
+import { byteSizeStringPattern, durationStringPattern, parseByteSize, parseDuration } from "./units.js";
+
+const durationInput = () =>
+  z.union([z.number().int().nonnegative(), z.string().regex(new RegExp(durationStringPattern))]);
+const byteSizeInput = () =>
+  z.union([z.number().int().nonnegative(), z.string().regex(new RegExp(byteSizeStringPattern, "i"))]);
+
+const durationExpectation = "a duration such as 500ms, 30s, 5m or 1h (or a number of milliseconds)";
+
+/** A duration written as milliseconds or `500ms`/`30s`/`5m`/`1h`, normalised to milliseconds. */
+function durationSchema(options: { positive: boolean }) {
+  const schema = durationInput()
+    .transform((value) => parseDuration(value) ?? 0)
+    .pipe(options.positive ? z.number().positive() : z.number().nonnegative());
+  return withExpectation(schema, options.positive ? `${durationExpectation}, greater than 0` : durationExpectation);
+}
+
+/** A size written as bytes or `512KiB`/`256MiB`/`1GB`, normalised to bytes. */
+function byteSizeSchema() {
+  const schema = byteSizeInput()
+    .transform((value) => parseByteSize(value) ?? 0)
+    .pipe(z.number().positive());
+  return withExpectation(schema, "a size such as 64MiB, 512KiB or 1GB (or a number of bytes), greater than 0");
+}
+
+/** The `runtime:` section. */
+export const runtimeSchema = z
+  .strictObject({
+    queue: z.number().int().positive().default(64).describe("Frames buffered per stream before `overflow` applies."),
+    overflow: z
+      .enum(["block", "drop-oldest", "drop-newest"])
+      .default("block")
+      .describe(
+        "What a full stream queue does: block (pause the source, lossless), drop-oldest (keep the freshest) or drop-newest.",
+      ),
+    maxInFlightBytes: byteSizeSchema()
+      .prefault("256MiB")
+      .describe("Global budget of frame bytes in flight (e.g. 256MiB); sources pause or frames drop beyond it."),
+    concurrency: z.number().int().positive().default(8).describe("Frames processed at once across all participants."),
+    idleTimeout: durationSchema({ positive: true })
+      .prefault("120s")
+      .describe("A participant group with no frame for this long ends and its outputs are finalised."),
+    shutdownTimeout: durationSchema({ positive: false })
+      .prefault("30s")
+      .describe("How long a graceful stop may take to drain and finalise before it is forced."),
+    deadLetterDir: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("Folder where `onError: dead-letter` writes failed frames (relative to the config file)."),
+  })
+  .prefault({})
+  .describe("Flow control and lifecycle settings.");
+
+/** The `api:` section. */
+export const apiSchema = z
+  .strictObject({
+    port: withExpectation(
+      z
+        .union([z.number().int().min(0).max(65535), z.null(), z.literal(false)])
+        .default(9464)
+        .transform((value) => (value === false ? null : value)),
+      "a port number from 0 to 65535, or null/false to turn the API off",
+    ).describe("Port of the HTTP API (/metrics, /health, /ready); null or false turns it off, 0 picks a free port."),
+    host: z.string().min(1).default("127.0.0.1").describe("Address the HTTP API listens on."),
+  })
+  .prefault({})
+  .describe("The HTTP API: Prometheus /metrics, /health and /ready.");
+
+/** The `log:` section. */
+export const logSchema = z
+  .strictObject({
+    level: z
+      .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
+      .default("info")
+      .describe("Lowest level written to the log."),
+  })
+  .prefault({})
+  .describe("Logging.");
+
+/** `onError` of a component. */
+export const onErrorSchema = z
+  .enum(["drop", "dead-letter", "fail"])
+  .default("drop")
+  .describe(
+    "What happens to a frame that failed for good: drop it (counted), dead-letter it (runtime.deadLetterDir) or fail the pipeline.",
+  );
+
+/** Component ids: letters, digits, `-` and `_`. */
+export const componentIdPattern = /^[A-Za-z0-9_-]+$/;

@@ -1,0 +1,144 @@
+import type { ComponentConfig, PipelineConfig } from "../config/pipeline-config.js";
+import { FramepipeError } from "../errors/framepipe-error.js";
+import type { SinkInstance, SourceInstance, TransformInstance } from "../plugin/define-plugin.js";
+import type { ComponentKind, PluginContext } from "../plugin/plugin-context.js";
+import type { Logger } from "../services/logger.js";
+import type { ServiceDeps } from "../services/service-ref.js";
+import type { PipelineMetrics } from "./pipeline-metrics.js";
+import { wrapPluginError } from "./plugin-error.js";
+
+interface ComponentBase {
+  readonly config: ComponentConfig;
+  /** `kind:type#id`, as in error messages and log bindings. */
+  readonly label: string;
+  readonly logger: Logger;
+}
+
+/** A created source. */
+export interface SourceComponent extends ComponentBase {
+  readonly kind: "source";
+  readonly instance: SourceInstance;
+}
+
+/** A created transform. */
+export interface TransformComponent extends ComponentBase {
+  readonly kind: "transform";
+  readonly instance: TransformInstance;
+}
+
+/** A created sink. */
+export interface SinkComponent extends ComponentBase {
+  readonly kind: "sink";
+  readonly instance: SinkInstance;
+}
+
+/** Any created component. */
+export type RuntimeComponent = SourceComponent | TransformComponent | SinkComponent;
+
+/** What every plugin context shares. */
+export interface ComponentEnvironment {
+  readonly logger: Logger;
+  readonly metrics: PipelineMetrics;
+  readonly signal: AbortSignal;
+  readonly services: Readonly<Record<string, unknown>>;
+}
+
+/** The label of a component in messages and logs: `sink:fs#disk`. */
+export function componentLabel(config: { kind: ComponentKind; type: string; id: string }): string {
+  return `${config.kind}:${config.type}#${config.id}`;
+}
+
+function resolveServices(config: ComponentConfig, label: string, available: Readonly<Record<string, unknown>>) {
+  const deps: ServiceDeps = config.definition.deps ?? {};
+  const resolved: Record<string, unknown> = {};
+  for (const [name, ref] of Object.entries(deps)) {
+    const value = Object.hasOwn(available, ref.id) ? available[ref.id] : undefined;
+    if (value === undefined && !ref.optional) {
+      throw new FramepipeError({
+        code: "INVALID_ARGUMENT",
+        component: label,
+        stage: "create",
+        message:
+          `plugin "${config.type}" needs the service "${ref.id}" (deps.${name}); ` +
+          `pass it as createPipeline(config, { services: { "${ref.id}": … } })`,
+      });
+    }
+    resolved[name] = value;
+  }
+  return Object.freeze(resolved);
+}
+
+function checkInstance(kind: ComponentKind, instance: unknown, label: string): void {
+  const record = (typeof instance === "object" && instance !== null ? instance : {}) as Record<string, unknown>;
+  let problem: string | null = null;
+  if (kind === "source" && typeof (record.events$ as { subscribe?: unknown } | undefined)?.subscribe !== "function") {
+    problem = "a source's create() must return an object with an events$ Observable";
+  } else if (kind === "transform" && (typeof record.process === "function") === (typeof record.stream === "function")) {
+    problem = "a transform's create() must return an object with exactly one of process() and stream()";
+  } else if (kind === "sink" && typeof record.write !== "function") {
+    problem = "a sink's create() must return an object with a write() function";
+  }
+  if (problem)
+    throw new FramepipeError({ code: "PLUGIN_INVALID", component: label, stage: "create", message: problem });
+}
+
+async function createComponent(config: ComponentConfig, environment: ComponentEnvironment): Promise<RuntimeComponent> {
+  const label = componentLabel(config);
+  const logger = environment.logger.child({ component: label });
+  const context: PluginContext = {
+    componentId: config.id,
+    kind: config.kind,
+    logger,
+    metrics: environment.metrics.forComponent(config.id),
+    signal: environment.signal,
+    services: resolveServices(config, label, environment.services),
+  };
+  let instance: unknown;
+  try {
+    instance = await config.definition.create(config.options as never, context);
+  } catch (error) {
+    throw wrapPluginError(error, config.kind, label, "create");
+  }
+  checkInstance(config.kind, instance, label);
+  return { config, label, logger, kind: config.kind, instance } as RuntimeComponent;
+}
+
+/**
+ * Creates every component in creation order (sources, transforms, sinks, each in config order).
+ * If one fails, the ones already created are closed in reverse order and the error is rethrown.
+ */
+export async function createComponents(
+  config: PipelineConfig,
+  environment: ComponentEnvironment,
+): Promise<RuntimeComponent[]> {
+  const created: RuntimeComponent[] = [];
+  try {
+    for (const component of [...config.sources, ...config.transforms, ...config.sinks]) {
+      if (component.definition.kind !== component.kind) {
+        throw new FramepipeError({
+          code: "PLUGIN_INVALID",
+          component: componentLabel(component),
+          stage: "create",
+          message: `plugin "${component.type}" is a ${component.definition.kind}, not a ${component.kind}`,
+        });
+      }
+      created.push(await createComponent(component, environment));
+    }
+  } catch (error) {
+    for (const component of created.reverse()) {
+      try {
+        await closeComponent(component);
+      } catch {
+        // The creation error is the one worth reporting.
+      }
+    }
+    throw error;
+  }
+  return created;
+}
+
+/** Calls a component's `close()`, or a source's `stop()` when it has no close. */
+export async function closeComponent(component: RuntimeComponent): Promise<void> {
+  if (component.kind === "source") await component.instance.stop?.();
+  else await component.instance.close?.();
+}

@@ -1,0 +1,265 @@
+import type { OverflowPolicy, RuntimeConfig } from "../config/pipeline-config.js";
+import type { StreamKey } from "../model/stream-key.js";
+import type { VideoFrame } from "../model/video-frame.js";
+import type { SourceInstance } from "../plugin/define-plugin.js";
+import type { Logger } from "../services/logger.js";
+import type { FrameItem } from "./lane.js";
+import { LinkedQueue, type QueueEntry } from "./linked-queue.js";
+import type { DropReason } from "./pipeline-metrics.js";
+
+/** Under `block`, a stream resumes its sources once its queue is down to this fraction of `runtime.queue`. */
+export const QUEUE_LOW_WATER = 0.5;
+/** Under `block`, sources resume once in-flight bytes are down to this fraction of the budget. */
+export const BYTES_LOW_WATER = 0.75;
+/**
+ * Under `block`, frames that still arrive after a pause are accepted (a source may flush what it
+ * had read, and does so when stopping) up to this multiple of the byte budget; past it they are
+ * dropped as `memory-budget`, so memory stays bounded even with a source that ignores `pause()`.
+ */
+export const BLOCK_HARD_LIMIT = 2;
+
+/** The pause/resume handle of one source. */
+export class SourceGate {
+  readonly id: string;
+  readonly #instance: SourceInstance;
+  readonly #logger: Logger;
+  /** Streams this source fed that are over their queue bound. */
+  blockingStreams = 0;
+  paused = false;
+  /** Once the runtime stopped listening, the source is not asked to pause or resume any more. */
+  #closed = false;
+
+  constructor(id: string, instance: SourceInstance, logger: Logger) {
+    this.id = id;
+    this.#instance = instance;
+    this.#logger = logger;
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  set(paused: boolean): void {
+    if (paused === this.paused || this.#closed) return;
+    this.paused = paused;
+    try {
+      if (paused) this.#instance.pause?.();
+      else this.#instance.resume?.();
+    } catch (error) {
+      this.#logger.warn({ error: String(error) }, paused ? "pause() failed" : "resume() failed");
+    }
+  }
+}
+
+/** Flow-control state of one stream. */
+export class StreamFlow {
+  readonly key: StreamKey;
+  /** Live tickets, oldest first. */
+  readonly tickets = new LinkedQueue<Ticket>();
+  readonly sources = new Set<SourceGate>();
+  /** Over its queue bound under `block`, until back at the low-water mark. */
+  blocking = false;
+
+  constructor(key: StreamKey) {
+    this.key = key;
+  }
+
+  get depth(): number {
+    return this.tickets.size;
+  }
+}
+
+/**
+ * One accepted frame and everything descending from it: it counts against its stream's queue and
+ * the byte budget until its last item (in any lane, any branch of the graph) is written or dropped.
+ */
+export class Ticket {
+  readonly stream: StreamFlow;
+  /** The component charged for overflow drops: the ingesting source, or the transform whose operator emitted it. */
+  readonly ownerId: string;
+  readonly bytes: number;
+  /** The frame as accepted, for dead letters. */
+  readonly origin: VideoFrame;
+  readonly items = new Set<FrameItem>();
+  /** Items of this ticket being processed right now: such a ticket cannot be evicted. */
+  running = 0;
+  entry: QueueEntry<Ticket> | null = null;
+
+  constructor(stream: StreamFlow, ownerId: string, bytes: number, origin: VideoFrame) {
+    this.stream = stream;
+    this.ownerId = ownerId;
+    this.bytes = bytes;
+    this.origin = origin;
+  }
+}
+
+/** What flow control needs from the runtime. */
+export interface FlowControlHooks {
+  /** Takes every waiting item of `ticket` out of its lane, counts the drop, then calls `release`. */
+  evict(ticket: Ticket, reason: DropReason): void;
+  /** Depth or bytes changed. */
+  changed(depth: number, bytes: number): void;
+}
+
+/**
+ * Per-stream queues and the global byte budget, with the three overflow policies. Pausing works
+ * per source: a source is paused while any stream it fed is over its bound, or while the byte
+ * budget is spent, and resumed when all of those are back under their low-water marks.
+ */
+export class FlowControl {
+  readonly policy: OverflowPolicy;
+  readonly #queue: number;
+  readonly #budget: number;
+  readonly #hooks: FlowControlHooks;
+  readonly #streams = new Map<StreamKey, StreamFlow>();
+  readonly #gates: readonly SourceGate[];
+  #depth = 0;
+  #bytes = 0;
+  #budgetBlocking = false;
+
+  constructor(runtime: RuntimeConfig, gates: readonly SourceGate[], hooks: FlowControlHooks) {
+    this.policy = runtime.overflow;
+    this.#queue = runtime.queue;
+    this.#budget = runtime.maxInFlightBytes;
+    this.#gates = gates;
+    this.#hooks = hooks;
+  }
+
+  /** Live tickets, all streams. */
+  get depth(): number {
+    return this.#depth;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * Applies the overflow policy to a frame a source delivered: returns its ticket, or why it was
+   * dropped (the caller counts that drop). `drop-oldest` may evict older frames first.
+   */
+  admit(key: StreamKey, bytes: number, gate: SourceGate, frame: VideoFrame): Ticket | DropReason {
+    if (this.policy === "block") {
+      if (this.#overBudget(bytes, this.#budget * BLOCK_HARD_LIMIT)) return "memory-budget";
+    } else if (this.policy === "drop-newest") {
+      if ((this.#streams.get(key)?.depth ?? 0) >= this.#queue) return "queue-full";
+      if (this.#overBudget(bytes, this.#budget)) return "memory-budget";
+    } else {
+      while ((this.#streams.get(key)?.depth ?? 0) >= this.#queue) {
+        const victim = this.#oldestEvictable(this.#streams.get(key));
+        if (!victim) return "queue-full";
+        this.#hooks.evict(victim, "queue-full");
+      }
+      while (this.#overBudget(bytes, this.#budget)) {
+        const victim = this.#evictableOfLongestStream();
+        if (!victim) return "memory-budget";
+        this.#hooks.evict(victim, "memory-budget");
+      }
+    }
+    const stream = this.#stream(key);
+    if (!stream.sources.has(gate)) {
+      stream.sources.add(gate);
+      if (stream.blocking) this.#block(gate);
+    }
+    return this.#charge(stream, gate.id, bytes, frame);
+  }
+
+  /** Charges a frame a per-stream operator emitted: no policy applies, it already is inside. */
+  charge(key: StreamKey, ownerId: string, bytes: number, frame: VideoFrame): Ticket {
+    return this.#charge(this.#stream(key), ownerId, bytes, frame);
+  }
+
+  /** Call once a ticket has no item left. */
+  release(ticket: Ticket): void {
+    if (!ticket.entry) return;
+    const stream = ticket.stream;
+    stream.tickets.remove(ticket.entry);
+    ticket.entry = null;
+    this.#depth -= 1;
+    this.#bytes -= ticket.bytes;
+    if (stream.blocking && stream.depth <= Math.floor(this.#queue * QUEUE_LOW_WATER)) {
+      stream.blocking = false;
+      for (const gate of stream.sources) {
+        gate.blockingStreams -= 1;
+        this.#update(gate);
+      }
+    }
+    if (stream.depth === 0 && this.#streams.get(stream.key) === stream) this.#streams.delete(stream.key);
+    if (this.#budgetBlocking && this.#bytes <= this.#budget * BYTES_LOW_WATER) {
+      this.#budgetBlocking = false;
+      for (const gate of this.#gates) this.#update(gate);
+    }
+    this.#hooks.changed(this.#depth, this.#bytes);
+  }
+
+  /** Every live ticket (a forced stop gives up on them). */
+  *tickets(): IterableIterator<Ticket> {
+    for (const stream of this.#streams.values()) yield* stream.tickets;
+  }
+
+  #charge(stream: StreamFlow, ownerId: string, bytes: number, frame: VideoFrame): Ticket {
+    const ticket = new Ticket(stream, ownerId, bytes, frame);
+    ticket.entry = stream.tickets.push(ticket);
+    this.#depth += 1;
+    this.#bytes += bytes;
+    if (this.policy === "block") {
+      if (!stream.blocking && stream.depth >= this.#queue) {
+        stream.blocking = true;
+        for (const gate of stream.sources) this.#block(gate);
+      }
+      if (!this.#budgetBlocking && this.#bytes >= this.#budget) {
+        this.#budgetBlocking = true;
+        for (const gate of this.#gates) this.#update(gate);
+      }
+    }
+    this.#hooks.changed(this.#depth, this.#bytes);
+    return ticket;
+  }
+
+  /** A single frame larger than the whole budget still gets through when nothing else is in flight. */
+  #overBudget(bytes: number, limit: number): boolean {
+    return this.#bytes > 0 && this.#bytes + bytes > limit;
+  }
+
+  #stream(key: StreamKey): StreamFlow {
+    let stream = this.#streams.get(key);
+    if (!stream) {
+      stream = new StreamFlow(key);
+      this.#streams.set(key, stream);
+    }
+    return stream;
+  }
+
+  #block(gate: SourceGate): void {
+    gate.blockingStreams += 1;
+    this.#update(gate);
+  }
+
+  #update(gate: SourceGate): void {
+    gate.set(this.policy === "block" && (this.#budgetBlocking || gate.blockingStreams > 0));
+  }
+
+  #oldestEvictable(stream: StreamFlow | undefined): Ticket | undefined {
+    if (!stream) return undefined;
+    for (const ticket of stream.tickets) if (ticket.running === 0) return ticket;
+    return undefined;
+  }
+
+  /**
+   * Under memory pressure the longest backlog pays first (its oldest waiting frame), so a
+   * participant with few frames is not starved by one with many.
+   */
+  #evictableOfLongestStream(): Ticket | undefined {
+    let best: Ticket | undefined;
+    let bestDepth = -1;
+    for (const stream of this.#streams.values()) {
+      if (stream.depth <= bestDepth) continue;
+      const candidate = this.#oldestEvictable(stream);
+      if (candidate) {
+        best = candidate;
+        bestDepth = stream.depth;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,31 @@
+import {
+  describeError,
+  type ErrorStage,
+  FramepipeError,
+  type FramepipeErrorCode,
+  isTransientError,
+} from "../errors/framepipe-error.js";
+import type { ComponentKind } from "../plugin/plugin-context.js";
+
+const codeByKind: Record<ComponentKind, FramepipeErrorCode> = {
+  source: "SOURCE_FAILED",
+  transform: "TRANSFORM_FAILED",
+  sink: "SINK_WRITE_FAILED",
+};
+
+/**
+ * Wraps what a plugin threw into a {@link FramepipeError} naming the component (`sink:fs#disk`) and
+ * the stage, like rollup re-tags plugin errors with the plugin and hook. The original stays as
+ * `cause`, and transience is kept so retries still apply.
+ */
+export function wrapPluginError(error: unknown, kind: ComponentKind, label: string, stage: ErrorStage): FramepipeError {
+  if (FramepipeError.isInstance(error) && error.component === label && error.stage === stage) return error;
+  return new FramepipeError({
+    code: codeByKind[kind],
+    component: label,
+    stage,
+    message: `${stage} failed: ${describeError(error)}`,
+    cause: error,
+    transient: isTransientError(error),
+  });
+}

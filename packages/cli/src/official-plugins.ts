@@ -1,9 +1,9 @@
-import type { AnyPluginDefinition } from "@framepipe/core";
+import { type AnyPluginDefinition, builtinPlugins } from "@framepipe/core";
 
 /**
  * The plugins the `framepipe` command knows without any `plugins:` entry: core's built-ins and the
  * official plugin packages the CLI depends on. Configs still name them by `type` only.
  */
 export function officialPlugins(): AnyPluginDefinition[] {
-  return [];
+  return [...builtinPlugins];
 }

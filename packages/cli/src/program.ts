@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { type CliOutput, processOutput } from "./cli-output.js";
 import { pluginsCommand } from "./commands/plugins-command.js";
+import { runCommand } from "./commands/run-command.js";
 import { schemaCommand } from "./commands/schema-command.js";
 import { validateCommand } from "./commands/validate-command.js";
 import { cliVersion } from "./package-info.js";
@@ -18,6 +19,24 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text), writeErr: (text) => output.error(text) });
+
+  program
+    .command("run")
+    .description("run a pipeline until SIGINT/SIGTERM or its sources end; print a summary")
+    .argument("<config>", "pipeline file (.yaml, .yml, .json, .ts, .mjs)")
+    .option("--log-level <level>", "override log.level (trace, debug, info, warn, error, fatal, silent)")
+    .option("--no-status", "no live status line, even on a terminal")
+    .helpOption("-h, --help", "show help")
+    .action(async (config: string, options: { logLevel?: string; status?: boolean }) => {
+      exitCode = await runCommand(
+        config,
+        {
+          ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+          ...(options.status === false ? { status: false } : {}),
+        },
+        output,
+      );
+    });
 
   program
     .command("validate")

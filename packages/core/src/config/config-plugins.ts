@@ -4,6 +4,7 @@ import { type AnyPluginDefinition, isPluginDefinition } from "../plugin/define-p
 import { loadPluginModule } from "../plugin/load-plugin-module.js";
 import { createPluginRegistry } from "../plugin/plugin-registry.js";
 import { createPluginResolver, type LoadedPluginModule, type PluginResolver } from "../plugin/resolve-plugin.js";
+import { builtinPlugins } from "../transforms/index.js";
 import type { ConfigProblemCode } from "./config-problem.js";
 import { describeValue } from "./expectation.js";
 import type { ProblemCollector } from "./problem-collector.js";
@@ -95,7 +96,9 @@ export function createConfigResolver(
     if (!FramepipeError.isInstance(error)) throw error;
     problems.error(["plugins"], error.message.replace(/^\[framepipe\] /, ""), { code: "PLUGIN_INVALID" });
   }
-  const shadowing = [...registered.list(), ...(options.builtins ?? [])];
+  // Core's light transforms are always built in; a host may add its own (the CLI adds the official plugins).
+  const builtins = [...builtinPlugins, ...(options.builtins ?? [])];
+  const shadowing = [...registered.list(), ...builtins];
   for (const module of listed.modules) {
     for (const definition of module.definitions) {
       if (shadowing.some((other) => other.kind === definition.kind && other.type === definition.type)) {
@@ -108,7 +111,7 @@ export function createConfigResolver(
   }
   return createPluginResolver({
     registered,
-    builtins: options.builtins ?? [],
+    builtins,
     baseDir,
     resolveFrom: options.resolveFrom ?? [],
     modules: listed.modules,

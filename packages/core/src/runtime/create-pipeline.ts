@@ -1,11 +1,10 @@
 import type { PipelineConfig, RuntimeConfig } from "../config/pipeline-config.js";
 import { FramepipeError } from "../errors/framepipe-error.js";
-import { createSilentLogger } from "../services/logger.js";
-import { systemClock } from "./clock.js";
+import { type CompositionOptions, type CompositionRoot, createCompositionRoot } from "./composition-root.js";
 import { closeComponent, createComponents } from "./create-components.js";
 import { PipelineController } from "./pipeline-controller.js";
-import type { CreatePipelineOptions, Pipeline } from "./pipeline-types.js";
-import { PrometheusPipelineMetrics } from "./prometheus-metrics.js";
+import type { Pipeline, PipelineServiceOptions } from "./pipeline-types.js";
+import { type ConfigResolutionOptions, resolvePipelineConfig } from "./resolve-pipeline-config.js";
 
 function runtimeProblems(runtime: RuntimeConfig): string[] {
   const problems: string[] = [];
@@ -28,35 +27,64 @@ function runtimeProblems(runtime: RuntimeConfig): string[] {
   return problems;
 }
 
+/** Options of {@link createPipeline}: where plugins and services come from. */
+export interface CreatePipelineOptions extends PipelineServiceOptions, ConfigResolutionOptions, CompositionOptions {}
+
 /**
- * Builds a pipeline from a validated config: creates every plugin instance (sources, transforms,
- * sinks, in config order) with its context, and wires the graph. Nothing runs until
- * {@link Pipeline.start}. Throws a {@link FramepipeError} when a plugin's `create` fails, returns
- * something unusable, or needs a service `options.services` does not provide; the components
- * already created are then closed.
+ * Builds a pipeline. `config` is either the plain object a pipeline file contains (validated here,
+ * with every problem reported in one error) or the result of `loadPipelineConfig`. Plugins are
+ * created with their contexts and the graph wired; nothing runs until {@link Pipeline.start}.
+ *
+ * Services (`logger`, `metrics`, `clock` and whatever plugins declare in `deps`) come from
+ * `options.services`, then from the host's tsyringe `container`, then core's defaults. Throws a
+ * {@link FramepipeError} when the config is invalid, a plugin's `create` fails or returns something
+ * unusable, or a required service is missing; components already created are then closed.
  *
  * @example
  * ```ts
- * const pipeline = await createPipeline(config, { services: { "http.server": server } });
+ * const pipeline = await createPipeline(
+ *   { version: 1, sources: { recall: { type: "websocket", port: 8080, token } }, sinks: { … } },
+ *   { plugins: [blur], services: { logger } },
+ * );
  * await pipeline.start();
  * process.once("SIGTERM", () => void pipeline.stop({ reason: "SIGTERM" }));
  * const summary = await pipeline.done;
  * ```
  */
-export async function createPipeline(config: PipelineConfig, options: CreatePipelineOptions = {}): Promise<Pipeline> {
-  const problems = runtimeProblems(config.runtime);
+export async function createPipeline(config: unknown, options: CreatePipelineOptions = {}): Promise<Pipeline> {
+  const validated = await resolvePipelineConfig(config, options);
+  const problems = runtimeProblems(validated.runtime);
   if (problems.length > 0) {
     throw new FramepipeError({ code: "CONFIG_INVALID", stage: "config", message: problems.join("; ") });
   }
-  const logger = options.logger ?? createSilentLogger();
-  const metrics = options.metrics ?? new PrometheusPipelineMetrics();
-  const clock = options.clock ?? systemClock;
+  const root = createCompositionRoot(validated, {
+    services: {
+      ...options.services,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+    ...(options.container ? { container: options.container } : {}),
+  });
+  try {
+    const pipeline = await buildPipeline(validated, root);
+    // Core disposes only what it created, once the pipeline has finished either way.
+    pipeline.done.then(root.dispose, root.dispose).catch(() => {});
+    return pipeline;
+  } catch (error) {
+    await root.dispose().catch(() => {});
+    throw error;
+  }
+}
+
+async function buildPipeline(config: PipelineConfig, root: CompositionRoot): Promise<Pipeline> {
+  const { logger, metrics, clock } = root;
   const abort = new AbortController();
   const components = await createComponents(config, {
     logger,
     metrics,
     signal: abort.signal,
-    services: options.services ?? {},
+    services: root.pluginServices,
   });
   try {
     return new PipelineController({ config, components, logger, metrics, clock, abort });

@@ -13,8 +13,8 @@ import type { DropReason, PipelineMetrics } from "./pipeline-metrics.js";
  */
 export type PipelineState = "created" | "starting" | "running" | "draining" | "stopped" | "failed";
 
-/** Options of {@link createPipeline}. */
-export interface CreatePipelineOptions {
+/** Services the engine uses, passed directly (they may also come from `services` or a container). */
+export interface PipelineServiceOptions {
   /** Values for the services plugins declare in `deps`, keyed by each service reference's `id`. */
   readonly services?: Readonly<Record<string, unknown>>;
   /** Default: a silent logger. Each plugin gets a child bound with `{ component: "kind:type#id" }`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PipelineConfig } from "../../src/config/pipeline-config.js";
 import { FramepipeError } from "../../src/errors/framepipe-error.js";
+import type { CreatePipelineOptions } from "../../src/runtime/create-pipeline.js";
 import { createPipeline } from "../../src/runtime/create-pipeline.js";
-import type { CreatePipelineOptions } from "../../src/runtime/pipeline-types.js";
 import { component, pipelineConfig } from "./support/config.js";
 import { type Deferred, deferred, settle, until } from "./support/deferred.js";
 import { ManualClock } from "./support/manual-clock.js";

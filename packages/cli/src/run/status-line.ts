@@ -1,0 +1,30 @@
+import type { PipelineStats } from "@framepipe/core";
+
+/** Rates between two snapshots, for the live status line. */
+export interface StatusSample {
+  readonly at: number;
+  readonly received: number;
+  readonly written: number;
+}
+
+/**
+ * One line describing a running pipeline: participants, frames/s in and out, drops, queue fill
+ * and in-flight megabytes.
+ */
+export function formatStatusLine(
+  stats: PipelineStats,
+  previous: StatusSample,
+  now: number,
+  queueCapacity: number,
+): { line: string; sample: StatusSample } {
+  const seconds = Math.max((now - previous.at) / 1000, 0.001);
+  const rateIn = (stats.received - previous.received) / seconds;
+  const rateOut = (stats.written - previous.written) / seconds;
+  const drops = Object.values(stats.dropped).reduce((sum, count) => sum + (count ?? 0), 0);
+  const fill = queueCapacity > 0 ? Math.min(100, (stats.queueDepth / queueCapacity) * 100) : 0;
+  const line =
+    `${stats.state}  participants ${stats.activeGroups}  in ${rateIn.toFixed(1)}/s  out ${rateOut.toFixed(1)}/s` +
+    `  dropped ${drops}  errors ${stats.errors}  queue ${stats.queueDepth} (${fill.toFixed(0)}%)` +
+    `  in flight ${(stats.inFlightBytes / 2 ** 20).toFixed(1)} MB`;
+  return { line, sample: { at: now, received: stats.received, written: stats.written } };
+}

@@ -1,0 +1,88 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/program.js";
+import { captureOutput } from "./support/capture-output.js";
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}/pipeline.yaml`, import.meta.url));
+
+describe("framepipe --help and --version", () => {
+  it("prints the version and exits 0", async () => {
+    const output = captureOutput();
+    expect(await runCli(["--version"], output)).toBe(0);
+    expect(output.stdout()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("lists every command in --help", async () => {
+    const output = captureOutput();
+    expect(await runCli(["--help"], output)).toBe(0);
+    for (const command of ["run", "validate", "schema", "plugins"]) expect(output.stdout()).toContain(command);
+  });
+
+  it("has --help on each command", async () => {
+    for (const command of ["run", "validate", "schema", "plugins"]) {
+      const output = captureOutput();
+      expect(await runCli([command, "--help"], output)).toBe(0);
+      expect(output.stdout()).toContain(`Usage: framepipe ${command}`);
+    }
+  });
+
+  it("suggests the closest command for a typo and exits non-zero", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validat", "x.yaml"], output)).not.toBe(0);
+    expect(output.stderr()).toContain("validate");
+  });
+});
+
+describe("framepipe validate", () => {
+  it("exits 0 and describes the graph of a valid config, local .ts plugins included", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", fixture("local-plugins")], output)).toBe(0);
+    expect(output.stdout()).toContain("valid");
+    expect(output.stdout()).toMatch(/fixture/);
+    expect(output.stdout()).toMatch(/counter/);
+  });
+
+  it("exits 1 listing every independent mistake with line and column", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", fixture("broken")], output)).toBe(1);
+    const lines = output.stderr().split("\n");
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/pipeline\.yaml:3:\d+ sources\.fixture\.count: /),
+        expect.stringMatching(/pipeline\.yaml:5:\d+ transforms\.webcams\.inputs\[0\]: .*did you mean `fixture`/),
+        expect.stringMatching(/pipeline\.yaml:5:\d+ transforms\.webcams\.typez: .*did you mean `types`/),
+        expect.stringMatching(/pipeline\.yaml:9:\d+ runtime\.overflow: /),
+      ]),
+    );
+    expect(output.stderr()).toMatch(/4 problems found/);
+  });
+
+  it("exits 1 with a clear message for a missing file", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", "does-not-exist.yaml"], output)).toBe(1);
+    expect(output.stderr()).toMatch(/does-not-exist\.yaml/);
+  });
+});
+
+describe("framepipe schema and plugins", () => {
+  it("prints a JSON Schema naming the built-in transforms", async () => {
+    const output = captureOutput();
+    expect(await runCli(["schema"], output)).toBe(0);
+    const schema = JSON.parse(output.stdout()) as Record<string, unknown>;
+    expect(schema.$schema).toMatch(/json-schema/);
+    const text = JSON.stringify(schema);
+    for (const type of ["filter", "sample", "dedupe"]) expect(text).toContain(`"${type}"`);
+  });
+
+  it("lists plugins with their options, as text and as JSON", async () => {
+    const text = captureOutput();
+    expect(await runCli(["plugins"], text)).toBe(0);
+    expect(text.stdout()).toMatch(/transform filter: /);
+    expect(text.stdout()).toMatch(/namePattern/);
+    const json = captureOutput();
+    expect(await runCli(["plugins", "--json"], json)).toBe(0);
+    const described = JSON.parse(json.stdout()) as Array<{ type: string; options: Array<{ name: string }> }>;
+    const sample = described.find((plugin) => plugin.type === "sample");
+    expect(sample?.options.map((option) => option.name)).toContain("fps");
+  });
+});

@@ -10,7 +10,7 @@ export { withImage, withParticipant } from "../model/video-frame.js";
 export type { LogFunction, Logger } from "../services/logger.js";
 export type { ComponentMetrics, CounterHandle, GaugeHandle, HistogramHandle } from "../services/metrics.js";
 export { createServiceRef, type ResolvedServices, type ServiceDeps, type ServiceRef } from "../services/service-ref.js";
+export * from "../templates/index.js";
 export * from "./define-plugin.js";
 export * from "./plugin-context.js";
 export * from "./secret.js";
-export * from "../templates/index.js";

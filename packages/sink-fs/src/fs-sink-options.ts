@@ -1,0 +1,90 @@
+import { compilePathTemplate, pathTemplateFieldList, pathTemplateSchema } from "@framepipe/core/plugin";
+import { z } from "zod";
+
+/** The default `path` template: one folder per recording, one per stream inside it. */
+export const DEFAULT_PATH_TEMPLATE = "{recording.id}/{participant.id}-{type}/{seq}.{ext}";
+
+/** Fields that identify a stream; a manifest path must use all three. */
+export const STREAM_FIELDS: readonly string[] = ["recording.id", "participant.id", "type"];
+
+const octalMode = z
+  .string()
+  .regex(/^0?[0-7]{3}$/, 'expected an octal permission string such as "0640"')
+  .transform((value) => Number.parseInt(value, 8));
+
+const fsSinkObject = z.strictObject({
+  dir: z
+    .string()
+    .min(1)
+    .describe(
+      "Root folder of the output, created when missing. A relative path resolves against the working " +
+        "directory of the process (not the config file's folder). Nothing is ever written outside it.",
+    ),
+  path: pathTemplateSchema
+    .default(DEFAULT_PATH_TEMPLATE)
+    .describe(
+      `File path of each frame under dir, a template with "/" for folders and the placeholders ${pathTemplateFieldList}; ` +
+        '"{field|fallback}" replaces a missing or empty value (default "unknown"). Substituted values are made safe single path segments.',
+    ),
+  overwrite: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Replace a file that already exists. When false, a frame whose file exists fails (counted, handled by onError) and the file is kept.",
+    ),
+  manifest: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Also write an NDJSON index per stream (one line per written frame: file, seq, timestamps, size, format, participant name).",
+    ),
+  manifestPath: pathTemplateSchema
+    .optional()
+    .describe(
+      "Where each stream's manifest goes, a template rendered with the stream's first frame; it must use {recording.id}, " +
+        "{participant.id} and {type}. Default: manifest.ndjson beside the frames (in the folder of the path template).",
+    ),
+  fsync: z
+    .boolean()
+    .default(false)
+    .describe(
+      "fsync each file before it is renamed into place, and its folder after: frames survive a power loss, " +
+        "at the cost of two disk flushes per frame, which usually take far longer than the write itself (measure before enabling).",
+    ),
+  fileMode: octalMode
+    .optional()
+    .describe('Permissions of written files, an octal string such as "0640". Default: 0666 minus the process umask.'),
+  dirMode: octalMode
+    .optional()
+    .describe(
+      'Permissions of folders the sink creates, an octal string such as "0750", minus the umask. Default: 0777 minus the umask.',
+    ),
+});
+
+/**
+ * Options of the `fs` sink (a `z.strictObject`, every field described). Checks that a custom
+ * `manifestPath` identifies the stream, so two streams never share one manifest.
+ */
+export const fsSinkOptions = fsSinkObject.superRefine((options, context) => {
+  if (options.manifestPath === undefined) return;
+  let fields: readonly string[];
+  try {
+    fields = compilePathTemplate(options.manifestPath).fields;
+  } catch {
+    return; // the field's own schema reports template problems
+  }
+  const missing = STREAM_FIELDS.filter((field) => !fields.includes(field));
+  if (missing.length > 0) {
+    context.addIssue({
+      code: "custom",
+      path: ["manifestPath"],
+      message: `a manifest path must identify its stream; add ${missing.map((field) => `{${field}}`).join(", ")}`,
+    });
+  }
+});
+
+/** Options of the `fs` sink as written in a config. */
+export type FsSinkOptionsInput = z.input<typeof fsSinkOptions>;
+
+/** Options of the `fs` sink after validation and defaults (modes as numbers). */
+export type FsSinkOptions = z.output<typeof fsSinkOptions>;

@@ -3,6 +3,13 @@ import { type CliOutput, processOutput } from "./cli-output.js";
 import { pluginsCommand } from "./commands/plugins-command.js";
 import { runCommand } from "./commands/run-command.js";
 import { schemaCommand } from "./commands/schema-command.js";
+import {
+  choiceOption,
+  integerOption,
+  numberOption,
+  type SimulateCommandOptions,
+  simulateCommand,
+} from "./commands/simulate-command.js";
 import { validateCommand } from "./commands/validate-command.js";
 import { cliVersion } from "./package-info.js";
 
@@ -63,6 +70,37 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .helpOption("-h, --help", "show help")
     .action(async (options: { json?: boolean }) => {
       exitCode = await pluginsCommand(options, output);
+    });
+
+  program
+    .command("simulate")
+    .description(
+      "fake Recall bots sending a meeting (exact Recall envelopes, realistic frames) to a websocket receiver",
+    )
+    .argument("<ws-url>", "receiver URL, e.g. ws://127.0.0.1:8080/recall/")
+    .option("--participants <n>", "participants per bot", integerOption(1), 2)
+    .option("--fps <f>", "frames per second per stream", numberOption(false), 2)
+    .option("--duration <s>", "seconds of meeting", numberOption(true), 10)
+    .option("--screenshare <k>", "participants per bot also sharing a screen", integerOption(0), 0)
+    .option("--bots <b>", "bots, one connection and recording each", integerOption(1), 1)
+    .option(
+      "--rate <rate>",
+      "realtime, or max: as fast as the receiver takes them",
+      choiceOption(["realtime", "max"]),
+      "realtime",
+    )
+    .option("--token <token>", "sent as ?token= in the URL")
+    .option("--secret <whsec>", "Recall verification secret (whsec_…): signs the upgrade with webhook-* headers")
+    .option("--bad <n>", "malformed messages mixed in per bot", integerOption(0), 0)
+    .option(
+      "--images <kind>",
+      "realistic frames (480×360, 1280×720) or tiny test PNGs",
+      choiceOption(["realistic", "tiny"]),
+      "realistic",
+    )
+    .helpOption("-h, --help", "show help")
+    .action(async (url: string, options: SimulateCommandOptions) => {
+      exitCode = await simulateCommand(url, options, output);
     });
 
   try {

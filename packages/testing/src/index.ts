@@ -21,6 +21,7 @@ export { type DefinitionSubject, definitionChecks } from "./contract/definition-
 export * from "./contract/sink-contract.js";
 export * from "./contract/source-contract.js";
 export * from "./contract/transform-contract.js";
+export * from "./fake-recall-bot/index.js";
 export * from "./frame-factory.js";
 export * from "./frame-library.js";
 export * from "./memory-source.js";

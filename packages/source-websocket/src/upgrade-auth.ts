@@ -1,0 +1,143 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+
+/** Why a handshake was refused; each is counted and logged under this name. */
+export type RejectionReason =
+  | "missing-credentials"
+  | "bad-token"
+  | "bad-signature"
+  | "expired-signature"
+  | "too-many-connections"
+  | "wrong-path"
+  | "shutting-down";
+
+/** The outcome of checking an upgrade request's credentials. */
+export type AuthenticationResult =
+  | { readonly ok: true; readonly method: "token" | "signature" | "none" }
+  | { readonly ok: false; readonly reason: RejectionReason };
+
+/** What {@link authenticateUpgrade} checks against. */
+export interface AuthenticationSettings {
+  /** Expected `?token=`; undefined when token auth is off. */
+  readonly token?: string | undefined;
+  /** `whsec_…` verification secret; undefined when signature auth is off. */
+  readonly secret?: string | undefined;
+  /** Largest distance between `webhook-timestamp` and now, in milliseconds. */
+  readonly signatureToleranceMs: number;
+  /** With neither token nor secret, accept everything (the options allow it only on request). */
+  readonly allowUnauthenticated: boolean;
+}
+
+/** The signature headers of one request (`webhook-*` or the older `svix-*`). */
+interface SignatureHeaders {
+  readonly id: string | undefined;
+  readonly timestamp: string | undefined;
+  readonly signature: string | undefined;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function signatureHeadersOf(headers: IncomingHttpHeaders): SignatureHeaders | null {
+  for (const prefix of ["webhook", "svix"]) {
+    const id = header(headers, `${prefix}-id`);
+    const timestamp = header(headers, `${prefix}-timestamp`);
+    const signature = header(headers, `${prefix}-signature`);
+    if (id !== undefined || timestamp !== undefined || signature !== undefined) return { id, timestamp, signature };
+  }
+  return null;
+}
+
+/** The `token` query parameter of a request URL, or null when there is none. */
+export function tokenOf(requestUrl: string | undefined): string | null {
+  if (requestUrl === undefined) return null;
+  const query = requestUrl.indexOf("?");
+  if (query === -1) return null;
+  return new URLSearchParams(requestUrl.slice(query + 1)).get("token");
+}
+
+/**
+ * Constant-time comparison of two strings of any length: both are hashed first, so neither the
+ * content nor the length of the expected token leaks through timing.
+ */
+export function tokensMatch(received: string, expected: string): boolean {
+  const left = createHash("sha256").update(received).digest();
+  const right = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(left, right);
+}
+
+/** The HMAC key of a `whsec_…` secret: the base64 after the prefix, decoded. */
+export function verificationKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret, "base64");
+}
+
+/**
+ * Recall's (Svix's) signature: base64(HMAC-SHA256(key, `${id}.${timestamp}.${payload}`)). The
+ * websocket upgrade has an empty payload.
+ */
+export function computeSignature(secret: string, id: string, timestamp: string, payload = ""): string {
+  return createHmac("sha256", verificationKey(secret)).update(`${id}.${timestamp}.${payload}`).digest("base64");
+}
+
+/** Outcome of {@link verifySignature}. */
+export type SignatureCheck = "valid" | "missing" | "invalid" | "expired";
+
+/**
+ * Verifies `webhook-id`/`webhook-timestamp`/`webhook-signature` (or `svix-*`): the timestamp must
+ * be whole seconds within `toleranceMs` of `nowMs`, and one of the space-separated `v1,<base64>`
+ * entries must equal the expected signature (compared in constant time).
+ */
+export function verifySignature(
+  headers: IncomingHttpHeaders,
+  secret: string,
+  toleranceMs: number,
+  nowMs: number = Date.now(),
+): SignatureCheck {
+  const signed = signatureHeadersOf(headers);
+  if (signed === null) return "missing";
+  const { id, timestamp, signature } = signed;
+  if (!id || !timestamp || !signature || !/^\d{1,15}$/.test(timestamp)) return "invalid";
+  if (Math.abs(nowMs - Number(timestamp) * 1000) > toleranceMs) return "expired";
+  const expected = Buffer.from(computeSignature(secret, id, timestamp), "base64");
+  let matched = false;
+  for (const entry of signature.split(" ")) {
+    const comma = entry.indexOf(",");
+    if (comma === -1 || entry.slice(0, comma) !== "v1") continue;
+    const candidate = Buffer.from(entry.slice(comma + 1), "base64");
+    // Every entry is compared, whether or not an earlier one matched: no early exit to time.
+    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
+  }
+  return matched ? "valid" : "invalid";
+}
+
+/**
+ * Checks an upgrade request against the configured methods; either one passing is enough. When
+ * both fail, the reason names what the request tried: a signature that was expired or wrong, a
+ * wrong token, or nothing at all.
+ */
+export function authenticateUpgrade(
+  request: { readonly url?: string | undefined; readonly headers: IncomingHttpHeaders },
+  settings: AuthenticationSettings,
+  nowMs: number = Date.now(),
+): AuthenticationResult {
+  if (settings.token === undefined && settings.secret === undefined) {
+    return settings.allowUnauthenticated ? { ok: true, method: "none" } : { ok: false, reason: "missing-credentials" };
+  }
+  let tokenOutcome: "missing" | "wrong" | null = null;
+  if (settings.token !== undefined) {
+    const received = tokenOf(request.url);
+    if (received !== null && tokensMatch(received, settings.token)) return { ok: true, method: "token" };
+    tokenOutcome = received === null ? "missing" : "wrong";
+  }
+  let signatureOutcome: SignatureCheck | null = null;
+  if (settings.secret !== undefined) {
+    signatureOutcome = verifySignature(request.headers, settings.secret, settings.signatureToleranceMs, nowMs);
+    if (signatureOutcome === "valid") return { ok: true, method: "signature" };
+  }
+  if (signatureOutcome === "expired") return { ok: false, reason: "expired-signature" };
+  if (signatureOutcome === "invalid") return { ok: false, reason: "bad-signature" };
+  if (tokenOutcome === "wrong") return { ok: false, reason: "bad-token" };
+  return { ok: false, reason: "missing-credentials" };
+}

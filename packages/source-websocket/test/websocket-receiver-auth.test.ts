@@ -1,0 +1,92 @@
+import { createFakeRecallBot, type FakeRecallBotOptions } from "@framepipe/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { type StartedSource, startSource } from "./support/start-source.js";
+
+const token = "right-token-123";
+const secret = "whsec_dGVzdC1zZWNyZXQtZm9yLWZyYW1lcGlwZQ==";
+const otherSecret = "whsec_b3RoZXItc2VjcmV0LXZhbHVlISE=";
+let started: StartedSource | null = null;
+
+afterEach(async () => {
+  await started?.source.stop();
+  started = null;
+});
+
+function runBot(options: Partial<FakeRecallBotOptions>) {
+  return createFakeRecallBot({
+    url: started?.url ?? "",
+    participants: 1,
+    duration: 0.5,
+    rate: "max",
+    images: "tiny",
+    reconnectInterval: 10,
+    ...options,
+  }).run();
+}
+
+describe("websocket source authentication", () => {
+  it("accepts the right token and refuses a wrong or missing one with 401, before any message", async () => {
+    started = await startSource({ token });
+    expect((await runBot({ token })).outcome).toBe("completed");
+    const accepted = started.events.length;
+    const wrong = await runBot({ token: "wrong-token-456" });
+    expect(wrong.outcome).toBe("rejected");
+    expect(wrong.bots[0]?.rejectedHandshakes).toEqual([{ statusCode: 401, body: "unauthorized: invalid token" }]);
+    expect(wrong.totals.messagesSent).toBe(0);
+    const missing = await runBot({});
+    expect(missing.bots[0]?.rejectedHandshakes).toEqual([
+      { statusCode: 401, body: "unauthorized: missing credentials" },
+    ]);
+    expect(started.events.length).toBe(accepted);
+    expect(started.source.stats()).toMatchObject({
+      connectionsAccepted: 1,
+      rejected: { "bad-token": 1, "missing-credentials": 1 },
+    });
+    const logged = JSON.stringify(started.logs);
+    expect(logged).not.toContain("wrong-token-456");
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain("?token");
+  });
+
+  it("retries refused handshakes like Recall when asked, each refusal counted", async () => {
+    started = await startSource({ token });
+    const report = await runBot({ token: "wrong-token-456", retryRejectedHandshakes: true, reconnectAttempts: 2 });
+    expect(report.outcome).toBe("failed");
+    expect(report.bots[0]?.connectAttempts).toBe(3);
+    expect(started.source.stats().rejected).toEqual({ "bad-token": 3 });
+    // Logged once for the reason and address, however often the bot retries.
+    expect(started.logs.filter((line) => line.message.startsWith("websocket handshake rejected"))).toHaveLength(1);
+  });
+
+  it("verifies whsec signatures: good, wrong secret, expired timestamp, and the svix-* variant", async () => {
+    started = await startSource({ token: undefined, secret });
+    expect((await runBot({ secret })).outcome).toBe("completed");
+    expect((await runBot({ secret, signatureHeaders: "svix" })).outcome).toBe("completed");
+    const wrong = await runBot({ secret: otherSecret });
+    expect(wrong.bots[0]?.rejectedHandshakes[0]).toEqual({ statusCode: 401, body: "unauthorized: invalid signature" });
+    const expired = await runBot({ secret, signatureTimestampOffset: -600 });
+    expect(expired.bots[0]?.rejectedHandshakes[0]?.body).toBe(
+      "unauthorized: signature timestamp outside the tolerance",
+    );
+    expect(started.source.stats()).toMatchObject({
+      connectionsAccepted: 2,
+      rejected: { "bad-signature": 1, "expired-signature": 1 },
+    });
+    expect(JSON.stringify(started.logs)).not.toContain(secret);
+  });
+
+  it("accepts either method when both are configured", async () => {
+    started = await startSource({ token, secret, signatureTolerance: "1m" });
+    expect((await runBot({ token })).outcome).toBe("completed");
+    expect((await runBot({ token: "wrong-token-456", secret })).outcome).toBe("completed");
+    expect((await runBot({ secret, signatureTimestampOffset: -120 })).outcome).toBe("rejected");
+  });
+
+  it("accepts anyone with allowUnauthenticated, and warns about it at start", async () => {
+    started = await startSource({ token: undefined, allowUnauthenticated: true });
+    expect((await runBot({})).outcome).toBe("completed");
+    expect(started.logs.some((line) => line.level === "warn" && /WITHOUT authentication/.test(line.message))).toBe(
+      true,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 // One vitest project per workspace package, named after its folder, so
@@ -14,6 +14,10 @@ export default defineConfig({
         name,
         root: `packages/${name}`,
         include: ["test/**/*.test.ts"],
+        // A package that needs a real server (sink-s3: Ceph radosgw) starts it in its own setup file.
+        globalSetup: existsSync(new URL(`./packages/${name}/vitest.setup.ts`, import.meta.url))
+          ? ["./vitest.setup.ts"]
+          : [],
         testTimeout: 30_000,
         hookTimeout: 60_000,
       },

@@ -1,0 +1,265 @@
+import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { type ErrorStage, groupKeyOfFrame, streamKeyOfFrame } from "@framepipe/core";
+import {
+  type ComponentMetrics,
+  type CounterHandle,
+  FramepipeError,
+  type GaugeHandle,
+  type GroupInfo,
+  type HistogramHandle,
+  type Logger,
+  type PathTemplate,
+  type SinkInstance,
+  type StreamInfo,
+  type VideoFrame,
+} from "@framepipe/core/plugin";
+import { contentTypeOf } from "./content-type.js";
+import { frameMetadata } from "./object-metadata.js";
+import { classifyS3Error, type S3CallSite, s3SinkError, secretsOf } from "./s3-errors.js";
+import type { S3SinkOptions } from "./s3-sink-options.js";
+import { type ManifestStore, StreamManifests } from "./stream-manifests.js";
+import { UploadSlots } from "./upload-slots.js";
+
+/** Frames at least this large go up as a multipart upload (lib-storage), smaller ones with one PutObject. */
+export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+
+/** Part size of multipart uploads. */
+export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
+
+/** Latency buckets of `framepipe_s3_upload_seconds`. */
+const uploadBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Everything an {@link S3FrameSink} needs, resolved by the plugin's `create`. */
+export interface S3FrameSinkSettings {
+  readonly client: S3Client;
+  /** True when the sink created the client (it then destroys it on close); false for an injected one. */
+  readonly ownsClient: boolean;
+  readonly options: S3SinkOptions;
+  readonly keyTemplate: PathTemplate;
+  /** Null when `manifest` is off. */
+  readonly manifestTemplate: PathTemplate | null;
+  /** Normalised prefix: `""` or ending with `/`. */
+  readonly prefix: string;
+  /** `sink:s3#<id>`. */
+  readonly component: string;
+  /** For messages: the endpoint URL, `AWS S3 (region)` or the injected client. */
+  readonly endpoint: string;
+  readonly logger: Logger;
+  readonly metrics: ComponentMetrics;
+  readonly signal: AbortSignal;
+}
+
+/** Raised by the manifest store with the S3 operation that failed; converted per stage by the sink. */
+class ManifestStoreError extends Error {
+  readonly operation: string;
+
+  constructor(operation: string, cause: unknown) {
+    super(`${operation} failed`, { cause });
+    this.operation = operation;
+  }
+}
+
+/**
+ * The running `s3` sink: each `write` stores one object and resolves once S3 confirmed it, with
+ * at most `concurrency` uploads in flight inside the sink (the runtime keeps per-stream order by
+ * awaiting each write). Failures become `FramepipeError`s that name bucket, key and endpoint, and
+ * are transient when a retry may succeed, so the framework's backoff handles throttling.
+ */
+export class S3FrameSink implements SinkInstance {
+  readonly #settings: S3FrameSinkSettings;
+  readonly #slots: UploadSlots;
+  readonly #manifests: StreamManifests | null;
+  readonly #checkpoints = new Set<Promise<void>>();
+  readonly #secrets: readonly string[];
+  readonly #inFlight: GaugeHandle;
+  readonly #uploadSeconds: HistogramHandle;
+  readonly #failures: CounterHandle;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(settings: S3FrameSinkSettings) {
+    this.#settings = settings;
+    this.#slots = new UploadSlots(settings.options.concurrency);
+    this.#secrets = secretsOf(settings.options.credentials);
+    this.#manifests =
+      settings.manifestTemplate === null
+        ? null
+        : new StreamManifests(settings.manifestTemplate, settings.prefix, this.#manifestStore());
+    this.#inFlight = settings.metrics.gauge("s3_uploads_in_flight", "S3 uploads in flight.");
+    this.#uploadSeconds = settings.metrics.histogram(
+      "s3_upload_seconds",
+      "Seconds per S3 upload, successful or not.",
+      [],
+      uploadBuckets,
+    );
+    this.#failures = settings.metrics.counter("s3_upload_failures_total", "Failed S3 uploads, by kind of failure.", [
+      "kind",
+    ]);
+  }
+
+  /** Uploads running or waiting for a slot. */
+  get pendingUploads(): number {
+    return this.#slots.active + this.#slots.waiting;
+  }
+
+  async write(frame: VideoFrame): Promise<void> {
+    if (this.#closing) {
+      throw new FramepipeError({
+        code: "SINK_WRITE_FAILED",
+        component: this.#settings.component,
+        stage: "write",
+        message: "write after close: the sink no longer accepts frames",
+      });
+    }
+    const key = this.#settings.prefix + this.#settings.keyTemplate.render(frame);
+    await this.#slots.run(() => this.#upload(frame, key));
+    const checkpoint = this.#manifests?.add(streamKeyOfFrame(frame), groupKeyOfFrame(frame), frame, key);
+    if (checkpoint) this.#track(checkpoint);
+  }
+
+  async endStream(stream: StreamInfo): Promise<void> {
+    await this.#manifestStep("end-stream", () => this.#manifests?.endStream(stream.key));
+  }
+
+  async endGroup(group: GroupInfo): Promise<void> {
+    await this.#manifestStep("end-group", () => this.#manifests?.endGroup(group.key));
+  }
+
+  /** Waits for uploads in flight (each write already resolves only once stored) and saves manifests. */
+  async flush(): Promise<void> {
+    await this.#slots.idle();
+    await this.#manifestStep("flush", () => this.#manifests?.flush());
+  }
+
+  /** Waits for uploads in flight, saves open manifests, then destroys the client it created. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true;
+    try {
+      await this.#slots.idle();
+      await Promise.allSettled([...this.#checkpoints]);
+      await this.#manifestStep("close", () => this.#manifests?.flush());
+    } finally {
+      if (this.#settings.ownsClient) this.#settings.client.destroy();
+    }
+  }
+
+  #commonParameters(): Omit<PutObjectCommandInput, "Bucket" | "Key" | "Body"> {
+    const { options } = this.#settings;
+    return {
+      ...(options.storageClass === undefined
+        ? {}
+        : { StorageClass: options.storageClass as PutObjectCommandInput["StorageClass"] }),
+      ...(options.serverSideEncryption === undefined ? {} : { ServerSideEncryption: options.serverSideEncryption }),
+      ...(options.sseKmsKeyId === undefined ? {} : { SSEKMSKeyId: options.sseKmsKeyId }),
+    };
+  }
+
+  async #upload(frame: VideoFrame, key: string): Promise<void> {
+    const { client, options, signal } = this.#settings;
+    const data = frame.image.data;
+    const input: PutObjectCommandInput = {
+      Bucket: options.bucket,
+      Key: key,
+      Body: data,
+      ContentType: contentTypeOf(frame.image.format),
+      Metadata: frameMetadata(frame, options.metadata),
+      ...(options.cacheControl === undefined ? {} : { CacheControl: options.cacheControl }),
+      ...this.#commonParameters(),
+    };
+    const started = performance.now();
+    this.#inFlight.inc();
+    try {
+      if (data.byteLength >= MULTIPART_THRESHOLD) await this.#multipartUpload(input);
+      else await client.send(new PutObjectCommand(input), { abortSignal: signal });
+    } catch (error) {
+      this.#failures.inc({ kind: classifyS3Error(error).kind });
+      throw s3SinkError(error, this.#site("write", `PutObject "${key}"`));
+    } finally {
+      this.#inFlight.dec();
+      this.#uploadSeconds.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  async #multipartUpload(input: PutObjectCommandInput): Promise<void> {
+    const { client, signal } = this.#settings;
+    const upload = new Upload({ client, params: input, partSize: MULTIPART_PART_SIZE, queueSize: 4 });
+    const abort = () => void upload.abort().catch(() => {});
+    signal.addEventListener("abort", abort, { once: true });
+    try {
+      await upload.done();
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
+  }
+
+  #site(stage: ErrorStage, operation: string): S3CallSite {
+    return {
+      component: this.#settings.component,
+      stage,
+      operation,
+      bucket: this.#settings.options.bucket,
+      endpoint: this.#settings.endpoint,
+      secrets: this.#secrets,
+    };
+  }
+
+  async #manifestStep(stage: ErrorStage, step: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (error instanceof ManifestStoreError) throw s3SinkError(error.cause, this.#site(stage, error.operation));
+      throw s3SinkError(error, this.#site(stage, "manifest save"));
+    }
+  }
+
+  #track(checkpoint: Promise<void>): void {
+    const tracked = checkpoint.catch((error: unknown) => {
+      // The lines stay buffered: the stream's end (or flush/close) saves them again and reports.
+      const operation = error instanceof ManifestStoreError ? error.operation : "manifest save";
+      this.#settings.logger.warn({ operation }, "manifest checkpoint failed; it is retried when the stream ends");
+    });
+    this.#checkpoints.add(tracked);
+    void tracked.then(() => this.#checkpoints.delete(tracked));
+  }
+
+  #manifestStore(): ManifestStore {
+    const { client, options, signal, logger } = this.#settings;
+    return {
+      read: async (key) => {
+        try {
+          const answer = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }), {
+            abortSignal: signal,
+          });
+          return (await answer.Body?.transformToString("utf-8")) ?? "";
+        } catch (error) {
+          const failure = classifyS3Error(error);
+          if (failure.code === "NoSuchKey" || failure.status === 404) return "";
+          throw new ManifestStoreError(`GetObject "${key}" (manifest)`, error);
+        }
+      },
+      write: async (key, body) => {
+        try {
+          await client.send(
+            new PutObjectCommand({
+              Bucket: options.bucket,
+              Key: key,
+              Body: body,
+              ContentType: "application/x-ndjson; charset=utf-8",
+              ...this.#commonParameters(),
+            }),
+            { abortSignal: signal },
+          );
+        } catch (error) {
+          throw new ManifestStoreError(`PutObject "${key}" (manifest)`, error);
+        }
+      },
+      dropped: (lines, key) => logger.warn({ lines, key }, "manifest lines dropped: saving the manifest keeps failing"),
+    };
+  }
+}

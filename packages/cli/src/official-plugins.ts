@@ -1,5 +1,7 @@
 import { type AnyPluginDefinition, builtinPlugins } from "@framepipe/core";
 import fsSink from "@framepipe/sink-fs";
+import s3Sink from "@framepipe/sink-s3";
+import websocketSource from "@framepipe/source-websocket";
 import resizeTransform from "@framepipe/transform-resize";
 
 /**
@@ -7,5 +9,5 @@ import resizeTransform from "@framepipe/transform-resize";
  * official plugin packages the CLI depends on. Configs still name them by `type` only.
  */
 export function officialPlugins(): AnyPluginDefinition[] {
-  return [...builtinPlugins, resizeTransform, fsSink];
+  return [...builtinPlugins, websocketSource, resizeTransform, fsSink, s3Sink];
 }

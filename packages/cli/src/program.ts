@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { type CliOutput, processOutput } from "./cli-output.js";
+import { initCommand } from "./commands/init-command.js";
+import { newPluginCommand } from "./commands/new-plugin-command.js";
 import { pluginsCommand } from "./commands/plugins-command.js";
 import { runCommand } from "./commands/run-command.js";
 import { schemaCommand } from "./commands/schema-command.js";
@@ -101,6 +103,33 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .helpOption("-h, --help", "show help")
     .action(async (url: string, options: SimulateCommandOptions) => {
       exitCode = await simulateCommand(url, options, output);
+    });
+
+  program
+    .command("init")
+    .description("write a commented starter pipeline (websocket → resize → fs) and its JSON Schema")
+    .argument("[file]", "pipeline file to write", "pipeline.yaml")
+    .option("--force", "replace the file if it exists")
+    .option("--no-schema", "do not write framepipe.schema.json beside it")
+    .helpOption("-h, --help", "show help")
+    .action(async (file: string, options: { force?: boolean; schema?: boolean }) => {
+      exitCode = await initCommand(file, options, output);
+    });
+
+  program
+    .command("new")
+    .description("create a plugin from a template")
+    .helpOption("-h, --help", "show help")
+    .command("plugin")
+    .description("write a plugin (source, transform or sink) with a test running its contract suite")
+    .argument("<kind>", "source, transform or sink")
+    .argument("<name>", "the plugin type: lowercase letters, digits and -")
+    .option("--dir <path>", "folder to write into (default: the current folder)")
+    .option("--package", "a publishable package folder instead of a local .ts file")
+    .option("--scope <scope>", "npm scope of the package name, e.g. @acme (with --package)")
+    .helpOption("-h, --help", "show help")
+    .action(async (kind: string, name: string, options: { dir?: string; package?: boolean; scope?: string }) => {
+      exitCode = await newPluginCommand(kind, name, options, output);
     });
 
   try {

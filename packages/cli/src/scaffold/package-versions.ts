@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+interface PackageJson {
+  readonly version: string;
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly devDependencies?: Readonly<Record<string, string>>;
+}
+
+const require = createRequire(import.meta.url);
+const cliPackage = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as PackageJson;
+
+function installedVersion(name: string): string {
+  return (require(`${name}/package.json`) as PackageJson).version;
+}
+
+/** A caret range on a pinned version (`4.6.7` → `^4.6.7`); workspace or other ranges fall back to `fallback`. */
+function caret(version: string | undefined, fallback: string): string {
+  return version !== undefined && /^\d+\.\d+\.\d+$/.test(version) ? `^${version}` : fallback;
+}
+
+/**
+ * Version ranges a scaffolded plugin package depends on: the framepipe packages this CLI runs
+ * with, and the libraries at the versions the CLI itself is tested with.
+ */
+export function scaffoldVersions(): Readonly<Record<string, string>> {
+  const dependencies = { ...cliPackage.devDependencies, ...cliPackage.dependencies };
+  return {
+    "@framepipe/core": `^${installedVersion("@framepipe/core")}`,
+    "@framepipe/testing": `^${installedVersion("@framepipe/testing")}`,
+    rxjs: caret(dependencies.rxjs, "^7.8.2"),
+    zod: caret(dependencies.zod, "^4.6.7"),
+    vitest: caret(dependencies.vitest, "^4.1.12"),
+    "@types/node": caret(dependencies["@types/node"], "^20.19.0"),
+    typescript: "^7.0.2",
+  };
+}

@@ -4,7 +4,7 @@ import type { VideoFrame } from "../model/video-frame.js";
 import type { SourceInstance } from "../plugin/define-plugin.js";
 import type { Logger } from "../services/logger.js";
 import type { FrameItem } from "./lane.js";
-import { LinkedQueue, type QueueEntry } from "./linked-queue.js";
+import { type Linkable, LinkedQueue } from "./linked-queue.js";
 import type { DropReason } from "./pipeline-metrics.js";
 
 /** Under `block`, a stream resumes its sources once its queue is down to this fraction of `runtime.queue`. */
@@ -73,23 +73,36 @@ export class StreamFlow {
  * One accepted frame and everything descending from it: it counts against its stream's queue and
  * the byte budget until its last item (in any lane, any branch of the graph) is written or dropped.
  */
-export class Ticket {
+export class Ticket implements Linkable<Ticket> {
   readonly stream: StreamFlow;
   /** The component charged for overflow drops: the ingesting source, or the transform whose operator emitted it. */
   readonly ownerId: string;
   readonly bytes: number;
   /** The frame as accepted, for dead letters. */
   readonly origin: VideoFrame;
-  readonly items = new Set<FrameItem>();
+  /** Its items alive in lanes (waiting or running); a few at most, one per branch of a fan-out. */
+  readonly items: FrameItem[] = [];
   /** Items of this ticket being processed right now: such a ticket cannot be evicted. */
   running = 0;
-  entry: QueueEntry<Ticket> | null = null;
+  /** Links of its stream's ticket list; `linkedIn` is null once released. */
+  linkedIn: object | null = null;
+  linkPrevious: Ticket | null = null;
+  linkNext: Ticket | null = null;
 
   constructor(stream: StreamFlow, ownerId: string, bytes: number, origin: VideoFrame) {
     this.stream = stream;
     this.ownerId = ownerId;
     this.bytes = bytes;
     this.origin = origin;
+  }
+
+  /** Forgets one of its items (written, dropped or evicted). */
+  removeItem(item: FrameItem): void {
+    const items = this.items;
+    const index = items.indexOf(item);
+    if (index < 0) return;
+    const last = items.pop() as FrameItem;
+    if (index < items.length) items[index] = last;
   }
 }
 
@@ -171,10 +184,8 @@ export class FlowControl {
 
   /** Call once a ticket has no item left. */
   release(ticket: Ticket): void {
-    if (!ticket.entry) return;
     const stream = ticket.stream;
-    stream.tickets.remove(ticket.entry);
-    ticket.entry = null;
+    if (!stream.tickets.remove(ticket)) return;
     this.#depth -= 1;
     this.#bytes -= ticket.bytes;
     if (stream.blocking && stream.depth <= Math.floor(this.#queue * QUEUE_LOW_WATER)) {
@@ -199,7 +210,7 @@ export class FlowControl {
 
   #charge(stream: StreamFlow, ownerId: string, bytes: number, frame: VideoFrame): Ticket {
     const ticket = new Ticket(stream, ownerId, bytes, frame);
-    ticket.entry = stream.tickets.push(ticket);
+    stream.tickets.push(ticket);
     this.#depth += 1;
     this.#bytes += bytes;
     if (this.policy === "block") {

@@ -1,24 +1,13 @@
-import {
-  type GroupEndReason,
-  type GroupInfo,
-  type GroupKey,
-  groupKeyOf,
-  type StreamInfo,
-  streamKeyOf,
-} from "../model/stream-key.js";
-import type { FrameType, VideoFrame } from "../model/video-frame.js";
-import { LruMap } from "../operators/lru-map.js";
+import type { GroupEndReason, GroupInfo, StreamInfo } from "../model/stream-key.js";
+import type { FrameType } from "../model/video-frame.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { GroupEnd } from "./lane.js";
-
-/** Participant names remembered for late-name filling. */
-export const MAX_REMEMBERED_NAMES = 100_000;
+import type { ParticipantDirectory, ParticipantRecord, StreamRecord } from "./participant-directory.js";
 
 interface GroupState {
-  readonly key: GroupKey;
-  readonly recordingId: string;
-  readonly participantId: number;
-  readonly streams: Map<FrameType, StreamInfo>;
+  readonly participant: ParticipantRecord;
+  /** The streams that had a frame in this group, in order of their first frame. */
+  readonly streams: StreamInfo[];
   lastFrameAt: number;
   timer: TimerHandle | null;
 }
@@ -27,16 +16,23 @@ interface GroupState {
  * Open participant groups. A group starts with its first frame and ends on `leave`, after
  * `idleTimeout` without a frame, or at shutdown; `onEnd` then receives the group and its streams.
  * Groups are keyed by recording and participant, never by connection, so a reconnecting source
- * continues the same group. Also remembers the last known name of each participant.
+ * continues the same group. Participants themselves (their `seq` counters and last known names)
+ * live in a {@link ParticipantDirectory}, where an open group pins them.
  */
 export class GroupTracker {
-  readonly #groups = new Map<GroupKey, GroupState>();
-  readonly #names = new LruMap<GroupKey, string>(MAX_REMEMBERED_NAMES);
+  readonly #groups = new Map<ParticipantRecord, GroupState>();
+  readonly #directory: ParticipantDirectory;
   readonly #idleTimeout: number;
   readonly #clock: Clock;
   readonly #onEnd: (end: GroupEnd, streams: readonly StreamInfo[]) => void;
 
-  constructor(idleTimeout: number, clock: Clock, onEnd: (end: GroupEnd, streams: readonly StreamInfo[]) => void) {
+  constructor(
+    directory: ParticipantDirectory,
+    idleTimeout: number,
+    clock: Clock,
+    onEnd: (end: GroupEnd, streams: readonly StreamInfo[]) => void,
+  ) {
+    this.#directory = directory;
     this.#idleTimeout = idleTimeout;
     this.#clock = clock;
     this.#onEnd = onEnd;
@@ -47,78 +43,77 @@ export class GroupTracker {
     return this.#groups.size;
   }
 
-  /** Records a frame: opens its group if needed and restarts its idle timer. Returns its stream. */
-  touch(frame: VideoFrame): StreamInfo {
-    const recordingId = frame.recording.id;
-    const participantId = frame.participant.id;
-    const key = groupKeyOf(recordingId, participantId);
-    let group = this.#groups.get(key);
+  /** A participant (remembered from now on). */
+  participant(recordingId: string, participantId: number): ParticipantRecord {
+    return this.#directory.get(recordingId, participantId);
+  }
+
+  /** The participant's stream of `type`. */
+  stream(participant: ParticipantRecord, type: FrameType): StreamRecord {
+    return this.#directory.stream(participant, type);
+  }
+
+  /** Records a frame of `stream`: opens its participant's group if needed and restarts the idle clock. */
+  touch(participant: ParticipantRecord, stream: StreamRecord): void {
+    let group = this.#groups.get(participant);
     if (!group) {
-      group = { key, recordingId, participantId, streams: new Map(), lastFrameAt: 0, timer: null };
-      this.#groups.set(key, group);
+      group = { participant, streams: [], lastFrameAt: 0, timer: null };
+      this.#groups.set(participant, group);
+      this.#directory.pin(participant);
     }
     group.lastFrameAt = this.#clock.now();
     // One timer per group, re-armed on expiry for the time left: cheaper than a new timer per frame.
     group.timer ??= this.#arm(group, this.#idleTimeout);
-    let stream = group.streams.get(frame.type);
-    if (!stream) {
-      stream = Object.freeze({
-        key: streamKeyOf(recordingId, participantId, frame.type),
-        groupKey: key,
-        recordingId,
-        participantId,
-        type: frame.type,
-      });
-      group.streams.set(frame.type, stream);
+    if (stream.group !== group) {
+      stream.group = group;
+      group.streams.push(stream.info);
     }
-    return stream;
   }
 
-  /** Ends a group if it is open. */
-  end(key: GroupKey, reason: GroupEndReason): boolean {
-    const group = this.#groups.get(key);
+  /** Ends the participant's group if it is open. */
+  end(participant: ParticipantRecord, reason: GroupEndReason): boolean {
+    const group = this.#groups.get(participant);
     if (!group) return false;
-    this.#groups.delete(key);
-    if (group.timer !== null) this.#clock.clearTimeout(group.timer);
-    group.timer = null;
+    this.#close(group);
     const info: GroupInfo = Object.freeze({
-      key,
-      recordingId: group.recordingId,
-      participantId: group.participantId,
+      key: participant.groupKey,
+      recordingId: participant.recordingId,
+      participantId: participant.participantId,
       reason,
     });
-    const streams = [...group.streams.values()];
-    this.#onEnd({ info, streamCount: streams.length }, streams);
+    this.#onEnd({ info, streamCount: group.streams.length }, group.streams);
     return true;
   }
 
   /** Ends every open group. */
   endAll(reason: GroupEndReason): void {
-    for (const key of [...this.#groups.keys()]) this.end(key, reason);
+    for (const participant of [...this.#groups.keys()]) this.end(participant, reason);
   }
 
   /** Stops the idle timers without ending groups (a forced stop). */
   clear(): void {
-    for (const group of this.#groups.values()) if (group.timer !== null) this.#clock.clearTimeout(group.timer);
-    this.#groups.clear();
+    for (const group of [...this.#groups.values()]) this.#close(group);
   }
 
   /** Remembers a participant's name when it is non-empty. */
-  rememberName(key: GroupKey, name: string | null): void {
-    if (name) this.#names.set(key, name);
+  rememberName(participant: ParticipantRecord, name: string | null): void {
+    if (name) participant.name = name;
   }
 
-  /** The last non-empty name seen for a participant. */
-  knownName(key: GroupKey): string | undefined {
-    return this.#names.get(key);
+  #close(group: GroupState): void {
+    this.#groups.delete(group.participant);
+    if (group.timer !== null) this.#clock.clearTimeout(group.timer);
+    group.timer = null;
+    for (const stream of group.participant.streams.values()) if (stream.group === group) stream.group = null;
+    this.#directory.unpin(group.participant);
   }
 
   #arm(group: GroupState, delay: number): TimerHandle {
     return this.#clock.setTimeout(() => {
       group.timer = null;
-      if (this.#groups.get(group.key) !== group) return;
+      if (this.#groups.get(group.participant) !== group) return;
       const idleFor = this.#clock.now() - group.lastFrameAt;
-      if (idleFor >= this.#idleTimeout) this.end(group.key, "idle");
+      if (idleFor >= this.#idleTimeout) this.end(group.participant, "idle");
       else group.timer = this.#arm(group, this.#idleTimeout - idleFor);
     }, delay);
   }

@@ -1,7 +1,8 @@
 import type { GroupInfo, StreamInfo } from "../model/stream-key.js";
 import type { VideoFrame } from "../model/video-frame.js";
 import type { Ticket } from "./flow-control.js";
-import { LinkedQueue, type QueueEntry } from "./linked-queue.js";
+import { type Linkable, LinkedQueue } from "./linked-queue.js";
+import type { StepCallbacks } from "./node-steps.js";
 import type { OperatorState } from "./operator-runner.js";
 import type { GraphNode } from "./pipeline-graph.js";
 
@@ -18,10 +19,8 @@ export interface StreamEnd {
   readonly group: GroupEnd;
 }
 
-interface ItemPlacement {
-  /** The lane queue (or held queue) the item waits in; null while running or once gone. */
-  container: LinkedQueue<LaneItem> | null;
-  entry: QueueEntry<LaneItem> | null;
+/** `linkedIn`: the lane queue (or held queue) the item waits in; null while running or once gone. */
+interface ItemPlacement extends Linkable<LaneItem> {
   lane: Lane | null;
 }
 
@@ -47,12 +46,22 @@ export type LaneItem = FrameItem | EndItem;
 
 /** Creates a frame item, not yet placed in a lane. */
 export function frameItem(frame: VideoFrame, ticket: Ticket, input: number): FrameItem {
-  return { kind: "frame", frame, ticket, input, running: false, container: null, entry: null, lane: null };
+  return {
+    kind: "frame",
+    frame,
+    ticket,
+    input,
+    running: false,
+    lane: null,
+    linkedIn: null,
+    linkPrevious: null,
+    linkNext: null,
+  };
 }
 
 /** Creates an end marker item for one input edge. */
 export function endItem(end: StreamEnd, input: number): EndItem {
-  return { kind: "end", end, input, container: null, entry: null, lane: null };
+  return { kind: "end", end, input, lane: null, linkedIn: null, linkPrevious: null, linkNext: null };
 }
 
 /**
@@ -61,7 +70,7 @@ export function endItem(end: StreamEnd, input: number): EndItem {
  * an end marker is let through only once every input delivered its own, and what an input sends
  * after its marker (the stream's next group) is held back until then, so it cannot overtake the end.
  */
-export class Lane {
+export class Lane implements Linkable<Lane> {
   readonly node: GraphNode;
   readonly stream: StreamInfo;
   readonly queue = new LinkedQueue<LaneItem>();
@@ -69,11 +78,23 @@ export class Lane {
   held: LinkedQueue<LaneItem> | null = null;
   readonly endedInputs = new Set<number>();
   busy = false;
+  /** The item being processed while `busy`: lets the engine finish each step exactly once. */
+  current: LaneItem | null = null;
   /** In the scheduler's ready ring. */
   scheduled = false;
-  /** A frame was processed here since the stream's last end (sinks call `endStream` only then). */
+  /**
+   * A frame was processed here since the stream's last end: sinks call `endStream` only then, and
+   * the lane is kept until that end passes (so an idle moment between two frames does not cost a
+   * new lane per frame; lanes stay bounded by the open streams).
+   */
   touched = false;
   operator: OperatorState | null = null;
+  /** Made by the node's steps on the lane's first asynchronous step. */
+  stepCallbacks: StepCallbacks | null = null;
+  /** Links of the scheduler's ready ring. */
+  linkedIn: object | null = null;
+  linkPrevious: Lane | null = null;
+  linkNext: Lane | null = null;
 
   constructor(node: GraphNode, stream: StreamInfo) {
     this.node = node;
@@ -120,19 +141,12 @@ export class Lane {
 
   /** Takes the next item to run. */
   shift(): LaneItem | undefined {
-    const item = this.queue.shift();
-    if (item) {
-      item.container = null;
-      item.entry = null;
-    }
-    return item;
+    return this.queue.shift();
   }
 
   /** Removes a waiting item (a `drop-oldest` eviction, a forced stop). */
   remove(item: LaneItem): void {
-    if (item.container && item.entry) item.container.remove(item.entry);
-    item.container = null;
-    item.entry = null;
+    if (!this.queue.remove(item)) this.held?.remove(item);
   }
 
   /** Every waiting item, held ones included. */
@@ -143,8 +157,7 @@ export class Lane {
 
   #place(item: LaneItem, container: LinkedQueue<LaneItem>): void {
     item.lane = this;
-    item.container = container;
-    item.entry = container.push(item);
+    container.push(item);
   }
 
   #releaseHeld(): number {
@@ -153,8 +166,7 @@ export class Lane {
     let absorbed = 0;
     if (held) {
       for (const item of held) {
-        item.container = null;
-        item.entry = null;
+        held.remove(item);
         absorbed += this.accept(item);
       }
     }

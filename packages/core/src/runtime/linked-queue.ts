@@ -1,75 +1,74 @@
-/** A position in a {@link LinkedQueue}; pass it back to `remove`. */
-export interface QueueEntry<T> {
-  readonly value: T;
-  previous: QueueEntry<T> | null;
-  next: QueueEntry<T> | null;
-  /** False once the entry left its queue, so a second removal is harmless. */
-  linked: boolean;
+/**
+ * The links an element of a {@link LinkedQueue} carries itself. An element is in at most one
+ * queue at a time; the links are the queue's business only.
+ */
+export interface Linkable<T> {
+  /** The {@link LinkedQueue} the element waits in, or null. */
+  linkedIn: object | null;
+  linkPrevious: T | null;
+  linkNext: T | null;
 }
 
 /**
  * A FIFO with O(1) removal from the middle: `drop-oldest` takes frames out of lanes wherever they
- * wait, without leaving tombstones that would grow while a lane is stuck.
+ * wait, without leaving tombstones that would grow while a lane is stuck. Intrusive (the elements
+ * hold the links), so queueing allocates nothing: lanes, items and tickets are queued several
+ * times per frame.
  */
-export class LinkedQueue<T> {
-  #head: QueueEntry<T> | null = null;
-  #tail: QueueEntry<T> | null = null;
+export class LinkedQueue<T extends Linkable<T>> {
+  #head: T | null = null;
+  #tail: T | null = null;
   #size = 0;
 
   get size(): number {
     return this.#size;
   }
 
-  push(value: T): QueueEntry<T> {
-    const entry: QueueEntry<T> = { value, previous: this.#tail, next: null, linked: true };
-    if (this.#tail) this.#tail.next = entry;
-    else this.#head = entry;
-    this.#tail = entry;
+  /** Appends `value`, which must not be in a queue. */
+  push(value: T): void {
+    if (value.linkedIn !== null) throw new Error("LinkedQueue: the value is already queued");
+    value.linkedIn = this;
+    value.linkPrevious = this.#tail;
+    value.linkNext = null;
+    if (this.#tail) this.#tail.linkNext = value;
+    else this.#head = value;
+    this.#tail = value;
     this.#size += 1;
-    return entry;
   }
 
   /** The oldest value, without removing it. */
   peek(): T | undefined {
-    return this.#head?.value;
+    return this.#head ?? undefined;
   }
 
   shift(): T | undefined {
     const head = this.#head;
     if (!head) return undefined;
     this.remove(head);
-    return head.value;
+    return head;
   }
 
-  remove(entry: QueueEntry<T>): void {
-    if (!entry.linked) return;
-    if (entry.previous) entry.previous.next = entry.next;
-    else this.#head = entry.next;
-    if (entry.next) entry.next.previous = entry.previous;
-    else this.#tail = entry.previous;
-    entry.previous = null;
-    entry.next = null;
-    entry.linked = false;
+  /** Takes `value` out; false (and nothing done) when it is not in this queue. */
+  remove(value: T): boolean {
+    if (value.linkedIn !== this) return false;
+    if (value.linkPrevious) value.linkPrevious.linkNext = value.linkNext;
+    else this.#head = value.linkNext;
+    if (value.linkNext) value.linkNext.linkPrevious = value.linkPrevious;
+    else this.#tail = value.linkPrevious;
+    value.linkedIn = null;
+    value.linkPrevious = null;
+    value.linkNext = null;
     this.#size -= 1;
+    return true;
   }
 
   /** Values oldest first. Removing the current value while iterating is safe. */
   *[Symbol.iterator](): IterableIterator<T> {
-    let entry = this.#head;
-    while (entry) {
-      const next = entry.next;
-      yield entry.value;
-      entry = next;
-    }
-  }
-
-  /** Entries oldest first, for callers that need to remove while walking. */
-  *entries(): IterableIterator<QueueEntry<T>> {
-    let entry = this.#head;
-    while (entry) {
-      const next = entry.next;
-      yield entry;
-      entry = next;
+    let value = this.#head;
+    while (value) {
+      const next = value.linkNext;
+      yield value;
+      value = next;
     }
   }
 }

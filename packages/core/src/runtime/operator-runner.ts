@@ -35,8 +35,12 @@ export class OperatorRunner {
     this.#options = options;
   }
 
-  /** Pushes one frame into its stream's operator, creating the operator first if needed. */
-  async push(lane: Lane, component: TransformComponent, item: FrameItem): Promise<void> {
+  /**
+   * Pushes one frame into its stream's operator, creating the operator first if needed. Returns a
+   * promise only when the frame failed (its failure is being handled): the common case stays
+   * synchronous, one call per frame.
+   */
+  push(lane: Lane, component: TransformComponent, item: FrameItem): Promise<void> | undefined {
     let state = lane.operator;
     if (!state) {
       let created: OperatorState | undefined;
@@ -46,17 +50,15 @@ export class OperatorRunner {
       } catch (error) {
         failure = error;
       }
-      if (!created || created.errored) {
-        await this.#frameFailed(lane, item, created ? created.error : failure);
-        return;
-      }
+      if (!created || created.errored) return this.#frameFailed(lane, item, created ? created.error : failure);
       state = created;
       lane.operator = state;
     }
     state.inCall = true;
     state.subject.next(item.frame);
     state.inCall = false;
-    if (state.errored) await this.#frameFailed(lane, item, state.error);
+    if (state.errored) return this.#frameFailed(lane, item, state.error);
+    return undefined;
   }
 
   /** Completes the stream's operator and waits for its last outputs. */

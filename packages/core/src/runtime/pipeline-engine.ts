@@ -15,6 +15,7 @@ import { GroupTracker } from "./group-tracker.js";
 import { endItem, type FrameItem, frameItem, Lane, type LaneItem, type StreamEnd } from "./lane.js";
 import { isFrame, NodeSteps } from "./node-steps.js";
 import { OperatorRunner } from "./operator-runner.js";
+import { ParticipantDirectory } from "./participant-directory.js";
 import { buildGraph, type GraphNode } from "./pipeline-graph.js";
 import type { DropReason, PipelineMetrics } from "./pipeline-metrics.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
@@ -82,7 +83,7 @@ export class PipelineEngine {
         },
       },
     );
-    this.groups = new GroupTracker(config.runtime.idleTimeout, clock, (end, streams) => {
+    this.groups = new GroupTracker(new ParticipantDirectory(), config.runtime.idleTimeout, clock, (end, streams) => {
       metrics.activeGroups(this.groups.size);
       for (const stream of streams) this.#injectEnd({ stream, group: end });
     });
@@ -125,6 +126,7 @@ export class PipelineEngine {
       },
       dispatch: (node, frame, ticket, stream) => this.#dispatch(node, frame, ticket, stream),
       deliver: (node, stream, item) => this.#deliver(node, stream, item),
+      finished: (lane, item, error) => this.#stepFinished(lane, item, error),
     });
     this.#operators = operators;
   }
@@ -193,7 +195,7 @@ export class PipelineEngine {
           lane.remove(item);
           if (item.kind === "frame") {
             this.#options.counters.dropped(node.id, "shutdown");
-            item.ticket.items.delete(item);
+            item.ticket.removeItem(item);
           }
         }
         this.#operators.dispose(lane);
@@ -217,11 +219,11 @@ export class PipelineEngine {
     if (this.#abandoned) return;
     for (const edge of node.consumers) {
       const item = frameItem(frame, ticket, edge.input);
-      ticket.items.add(item);
+      ticket.items.push(item);
       this.#options.counters.received(edge.node.id);
       this.#deliver(edge.node, stream, item);
     }
-    if (ticket.items.size === 0) this.flow.release(ticket);
+    if (ticket.items.length === 0) this.flow.release(ticket);
   }
 
   /** An end marker leaves every source on every edge, so each input of each node sees it exactly once. */
@@ -245,33 +247,45 @@ export class PipelineEngine {
     else this.#forgetIfIdle(lane);
   }
 
-  async #runStep(lane: Lane): Promise<void> {
+  /** Starts the next item of a ready lane; {@link #stepFinished} follows, now or later. */
+  #runStep(lane: Lane): void {
     const item = lane.busy ? undefined : lane.shift();
     if (!item) {
       this.#forgetIfIdle(lane);
+      this.#scheduler.stepDone();
       return;
     }
     lane.busy = true;
+    lane.current = item;
     if (item.kind === "frame") {
       item.running = true;
       item.ticket.running += 1;
     }
     try {
-      await this.#steps.run(lane, item);
+      this.#steps.run(lane, item);
     } catch (error) {
-      // Plugin errors are handled inside the steps; this is a runtime bug, kept from killing the lane.
-      this.#options.logger.error({ component: lane.node.component.label, error: describeError(error) }, "step failed");
-    } finally {
-      if (item.kind === "frame") {
-        item.running = false;
-        item.ticket.running -= 1;
-        this.#finishItem(item);
-      }
-      lane.busy = false;
-      this.#workDone(1);
-      if (lane.queue.size > 0) this.#scheduler.enqueue(lane);
-      else this.#forgetIfIdle(lane);
+      this.#stepFinished(lane, item, error);
     }
+  }
+
+  /** A step is over (once per step: a repeated call is ignored). `error` is a runtime bug. */
+  #stepFinished(lane: Lane, item: LaneItem, error?: unknown): void {
+    if (lane.current !== item) return;
+    lane.current = null;
+    if (error !== undefined) {
+      // Plugin errors are handled inside the steps; this one is kept from killing the lane.
+      this.#options.logger.error({ component: lane.node.component.label, error: describeError(error) }, "step failed");
+    }
+    if (item.kind === "frame") {
+      item.running = false;
+      item.ticket.running -= 1;
+      this.#finishItem(item);
+    }
+    lane.busy = false;
+    this.#workDone(1);
+    if (lane.queue.size > 0) this.#scheduler.enqueue(lane);
+    else this.#forgetIfIdle(lane);
+    this.#scheduler.stepDone();
   }
 
   #operatorOutput(lane: Lane, frame: VideoFrame): void {
@@ -296,7 +310,7 @@ export class PipelineEngine {
     for (const item of [...ticket.items]) {
       const lane = item.lane;
       lane?.remove(item);
-      ticket.items.delete(item);
+      ticket.removeItem(item);
       this.#workDone(1);
       if (lane) this.#forgetIfIdle(lane);
     }
@@ -305,8 +319,8 @@ export class PipelineEngine {
 
   #finishItem(item: FrameItem): void {
     const ticket = item.ticket;
-    ticket.items.delete(item);
-    if (ticket.items.size === 0) this.flow.release(ticket);
+    ticket.removeItem(item);
+    if (ticket.items.length === 0) this.flow.release(ticket);
   }
 
   #forgetIfIdle(lane: Lane): void {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { type ErrorStage, FramepipeError } from "../errors/framepipe-error.js";
 import type { ComponentMetrics, CounterHandle, GaugeHandle, HistogramHandle } from "../services/metrics.js";
+import { BufferedCounter, BufferedHistogram } from "./buffered-metrics.js";
 import type { DropReason, PipelineMetrics } from "./pipeline-metrics.js";
 
 /** Every metric name framepipe registers starts with this. */
@@ -18,51 +19,14 @@ export interface PrometheusPipelineMetricsOptions {
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
 /**
- * A labelled counter counted in plain numbers on the hot path (a Map lookup per frame) and handed
- * to prom-client only when the registry is read, which is when prom-client calls `collect`.
- */
-class BufferedCounter {
-  readonly #labelNames: readonly string[];
-  readonly #pending = new Map<string, { labels: Record<string, string>; count: number }>();
-  readonly #counter: Counter<string>;
-
-  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
-    this.#labelNames = labelNames;
-    const flush = () => this.#flush();
-    this.#counter = new Counter({ name, help, labelNames: [...labelNames], registers: [registry], collect: flush });
-  }
-
-  inc(...values: string[]): void {
-    const key = values.join("\u0000");
-    let entry = this.#pending.get(key);
-    if (!entry) {
-      const labels: Record<string, string> = {};
-      this.#labelNames.forEach((label, index) => {
-        labels[label] = values[index] ?? "";
-      });
-      entry = { labels, count: 0 };
-      this.#pending.set(key, entry);
-    }
-    entry.count += 1;
-  }
-
-  #flush(): void {
-    for (const entry of this.#pending.values()) {
-      if (entry.count === 0) continue;
-      this.#counter.inc(entry.labels, entry.count);
-      entry.count = 0;
-    }
-  }
-}
-
-/**
  * {@link PipelineMetrics} on prom-client. Series (all labelled by `component`, a component id):
  * `framepipe_frames_received_total`, `framepipe_frames_sent_total`,
  * `framepipe_frames_dropped_total{reason}`, `framepipe_errors_total{stage}`,
  * `framepipe_frame_latency_seconds` (histogram, receive → sink write done); and unlabelled gauges
  * `framepipe_queue_depth`, `framepipe_in_flight_bytes`, `framepipe_active_groups`. Plugins add their
  * own through {@link PrometheusPipelineMetrics.forComponent}. Serve {@link registry} over HTTP.
- * Counters and gauges are kept in plain numbers and reach prom-client when the registry is read.
+ * Counters, gauges and the latency histogram are kept in plain numbers and reach prom-client when
+ * the registry is read: the runtime reports several times per frame.
  */
 export class PrometheusPipelineMetrics implements PipelineMetrics {
   /** The registry holding every series of this pipeline. */
@@ -71,7 +35,7 @@ export class PrometheusPipelineMetrics implements PipelineMetrics {
   readonly #sent: BufferedCounter;
   readonly #dropped: BufferedCounter;
   readonly #errors: BufferedCounter;
-  readonly #latency: Histogram<"component">;
+  readonly #latency: BufferedHistogram;
   readonly #gaugeValues = { queueDepth: 0, inFlightBytes: 0, activeGroups: 0 };
   readonly #componentMetrics = new Map<string, ComponentMetrics>();
   readonly #labelNamesByMetric = new Map<string, string>();
@@ -83,31 +47,35 @@ export class PrometheusPipelineMetrics implements PipelineMetrics {
       registry,
       `${METRIC_PREFIX}frames_received_total`,
       "Frames a source ingested or a transform or sink received from upstream.",
-      ["component"],
+      "component",
     );
     this.#sent = new BufferedCounter(
       registry,
       `${METRIC_PREFIX}frames_sent_total`,
       "Frames a transform emitted or a sink finished writing.",
-      ["component"],
+      "component",
     );
     this.#dropped = new BufferedCounter(
       registry,
       `${METRIC_PREFIX}frames_dropped_total`,
       "Frames dropped, by component and reason.",
-      ["component", "reason"],
+      "component",
+      "reason",
     );
-    this.#errors = new BufferedCounter(registry, `${METRIC_PREFIX}errors_total`, "Errors, by component and stage.", [
+    this.#errors = new BufferedCounter(
+      registry,
+      `${METRIC_PREFIX}errors_total`,
+      "Errors, by component and stage.",
       "component",
       "stage",
-    ]);
-    this.#latency = new Histogram({
-      name: `${METRIC_PREFIX}frame_latency_seconds`,
-      help: "Seconds from receiving a frame to a sink finishing its write.",
-      labelNames: ["component"],
-      buckets: [...LATENCY_BUCKETS],
-      registers: [registry],
-    });
+    );
+    this.#latency = new BufferedHistogram(
+      registry,
+      `${METRIC_PREFIX}frame_latency_seconds`,
+      "Seconds from receiving a frame to a sink finishing its write.",
+      "component",
+      LATENCY_BUCKETS,
+    );
     const values = this.#gaugeValues;
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
@@ -136,15 +104,15 @@ export class PrometheusPipelineMetrics implements PipelineMetrics {
   }
 
   frameDropped(component: string, reason: DropReason): void {
-    this.#dropped.inc(component, reason);
+    this.#dropped.incPair(component, reason);
   }
 
   error(component: string, stage: ErrorStage): void {
-    this.#errors.inc(component, stage);
+    this.#errors.incPair(component, stage);
   }
 
   latency(component: string, seconds: number): void {
-    this.#latency.observe({ component }, seconds);
+    this.#latency.observe(component, seconds);
   }
 
   queueDepth(value: number): void {

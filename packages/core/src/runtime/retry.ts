@@ -35,15 +35,34 @@ export async function attemptWithRetries<T>(
   operation: () => T | PromiseLike<T>,
   control: RetryControl,
 ): Promise<AttemptOutcome<T>> {
+  try {
+    return { ok: true, value: await operation(), attempts: 1 };
+  } catch (error) {
+    return retryAfterFailure(operation, control, error);
+  }
+}
+
+/**
+ * Goes on after a first attempt failed with `error`, exactly as {@link attemptWithRetries} would:
+ * the runtime makes that first attempt itself, without a promise when the plugin answers
+ * synchronously, and comes here only on failure.
+ */
+export async function retryAfterFailure<T>(
+  operation: () => T | PromiseLike<T>,
+  control: RetryControl,
+  error: unknown,
+): Promise<AttemptOutcome<T>> {
+  let failure = error;
   for (let attempt = 1; ; attempt += 1) {
+    if (attempt >= RETRY_MAX_ATTEMPTS || !control.isTransient(failure) || control.stopped()) {
+      return { ok: false, error: failure, attempts: attempt };
+    }
+    await control.wait(retryDelay(attempt));
+    if (control.stopped()) return { ok: false, error: failure, attempts: attempt };
     try {
-      return { ok: true, value: await operation(), attempts: attempt };
-    } catch (error) {
-      if (attempt >= RETRY_MAX_ATTEMPTS || !control.isTransient(error) || control.stopped()) {
-        return { ok: false, error, attempts: attempt };
-      }
-      await control.wait(retryDelay(attempt));
-      if (control.stopped()) return { ok: false, error, attempts: attempt };
+      return { ok: true, value: await operation(), attempts: attempt + 1 };
+    } catch (next) {
+      failure = next;
     }
   }
 }

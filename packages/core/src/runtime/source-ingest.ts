@@ -1,7 +1,6 @@
 import type { Subject, Subscription } from "rxjs";
-import { groupKeyOfFrame, type StreamInfo, streamKeyOfFrame } from "../model/stream-key.js";
+import type { StreamInfo } from "../model/stream-key.js";
 import { type IncomingFrame, type VideoFrame, withParticipant, withSeq } from "../model/video-frame.js";
-import { SequenceCounter } from "../operators/assign-sequence.js";
 import type { RecallEvent } from "../recall/recall-event.js";
 import type { FlowControl, SourceGate, Ticket } from "./flow-control.js";
 import type { FrameFailures } from "./frame-failures.js";
@@ -42,7 +41,6 @@ export interface SourceIngestOptions {
  */
 export class SourceIngest {
   readonly #options: SourceIngestOptions;
-  readonly #sequences = new SequenceCounter();
 
   constructor(options: SourceIngestOptions) {
     this.#options = options;
@@ -77,17 +75,20 @@ export class SourceIngest {
     if (this.#options.stopped()) return;
     try {
       this.#options.counters.event(event.kind);
+      const events$ = this.#options.events$;
       if (event.kind === "video-frame") {
         const frame = this.#ingestFrame(entry, event.frame);
-        this.#options.events$.next({ ...event, frame });
+        // Nobody listening is the common case: skip building the event.
+        if (events$.observed) events$.next({ ...event, frame });
         return;
       }
       if (event.kind === "participant") {
-        const key = groupKeyOfFrame(event);
-        this.#options.groups.rememberName(key, event.participant.name);
-        if (event.action === "leave") this.#options.groups.end(key, "leave");
+        const { groups } = this.#options;
+        const participant = groups.participant(event.recording.id, event.participant.id);
+        groups.rememberName(participant, event.participant.name);
+        if (event.action === "leave") groups.end(participant, "leave");
       }
-      this.#options.events$.next(event);
+      events$.next(event);
     } catch (error) {
       this.#options.failures.componentFailed(entry.node, error, "receive", { event: event.event });
     }
@@ -95,21 +96,21 @@ export class SourceIngest {
 
   #ingestFrame(entry: SourceEntry, incoming: IncomingFrame): VideoFrame {
     const { counters, metrics, groups, flow } = this.#options;
-    let frame = withSeq(incoming, this.#sequences.next(streamKeyOfFrame(incoming)));
-    const groupKey = groupKeyOfFrame(frame);
-    if (frame.participant.name) groups.rememberName(groupKey, frame.participant.name);
-    else {
-      const name = groups.knownName(groupKey);
-      if (name) frame = withParticipant(frame, { name });
-    }
+    const participant = groups.participant(incoming.recording.id, incoming.participant.id);
+    const stream = groups.stream(participant, incoming.type);
+    let frame = withSeq(incoming, stream.nextSeq);
+    stream.nextSeq += 1;
+    if (frame.participant.name) groups.rememberName(participant, frame.participant.name);
+    else if (participant.name) frame = withParticipant(frame, { name: participant.name });
     counters.received(entry.node.id);
     const openGroups = groups.size;
-    const stream = groups.touch(frame);
+    groups.touch(participant, stream);
     if (groups.size !== openGroups) metrics.activeGroups(groups.size);
-    this.#options.frames$.next(frame);
-    const admitted = flow.admit(stream.key, frame.image.data.byteLength, entry.gate, frame);
+    if (this.#options.frames$.observed) this.#options.frames$.next(frame);
+    const info = stream.info;
+    const admitted = flow.admit(info.key, frame.image.data.byteLength, entry.gate, frame);
     if (typeof admitted === "string") counters.dropped(entry.node.id, admitted);
-    else this.#options.dispatch(entry.node, frame, admitted, stream);
+    else this.#options.dispatch(entry.node, frame, admitted, info);
     return frame;
   }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { withImage } from "../../src/model/video-frame.js";
+import { z } from "zod";
+import { markTransient } from "../../src/errors/framepipe-error.js";
+import { type VideoFrame, withImage } from "../../src/model/video-frame.js";
+import { defineSink } from "../../src/plugin/define-plugin.js";
 import { createPipeline } from "../../src/runtime/create-pipeline.js";
 import { component, pipelineConfig } from "./support/config.js";
+import { InstantClock } from "./support/manual-clock.js";
 import { collectSink, mapTransform, memorySource } from "./support/plugins.js";
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -63,6 +67,59 @@ describe("per-stream order", () => {
     // Streams interleave at the sink: work on different streams really ran side by side.
     const firstKeys = sink.handle.frames.slice(0, 12).map((frame) => `${frame.participant.id}#${frame.type}`);
     expect(new Set(firstKeys).size).toBeGreaterThan(1);
+  });
+
+  it("keeps order when plugins answer synchronously, asynchronously, or throw transient errors synchronously", async () => {
+    const random = seededRandom(7);
+    const failed = new Set<string>();
+    /** Answers now or after a few turns; the first attempt at some frames throws a transient error. */
+    const answer = <T>(stage: string, frame: VideoFrame, value: () => T): T | Promise<T> => {
+      const key = `${stage} ${frame.participant.id} ${frame.seq}`;
+      if (!failed.has(key) && random() < 0.1) {
+        failed.add(key);
+        throw markTransient(new Error(`${key} hiccup`));
+      }
+      if (random() < 0.5) return value();
+      return randomDelay(random).then(value);
+    };
+    const transform = mapTransform((frame) => answer("transform", frame, () => frame));
+    const written: VideoFrame[] = [];
+    const sink = defineSink({
+      type: "mixed",
+      summary: "answers synchronously or not",
+      options: z.strictObject({}),
+      create: () => ({ write: (frame: VideoFrame) => answer("write", frame, () => void written.push(frame)) }),
+    });
+    const clock = new InstantClock();
+    const source = memorySource();
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        transforms: [component("mixed", transform, ["src"])],
+        sinks: [component("out", sink, ["mixed"])],
+        runtime: { concurrency: 3 },
+      }),
+      { clock },
+    );
+    await pipeline.start();
+    const participants = 5;
+    const framesPerStream = 40;
+    for (let index = 0; index < framesPerStream; index += 1) {
+      for (let participantId = 1; participantId <= participants; participantId += 1) {
+        source.handle.frames(1, { participantId });
+      }
+    }
+    const summary = await pipeline.stop();
+
+    expect(summary.errors).toBe(0);
+    expect(summary.written).toEqual({ out: participants * framesPerStream });
+    expect(failed.size).toBeGreaterThan(0);
+    expect(clock.delays).toHaveLength(failed.size);
+    const expected = Array.from({ length: framesPerStream }, (_, seq) => seq);
+    for (let participantId = 1; participantId <= participants; participantId += 1) {
+      const seqs = written.filter((frame) => frame.participant.id === participantId).map((frame) => frame.seq);
+      expect(seqs).toEqual(expected);
+    }
   });
 
   it("numbers each stream from 0 independently", async () => {

@@ -106,9 +106,12 @@ async function runCase(name: Case, imageFolder: string): Promise<CaseResult> {
   if (name === "baseline-unbounded") {
     const input = new Subject<VideoFrame>();
     input.pipe(mergeMap(slowSink, settings.concurrency)).subscribe();
-    await drive((event) => {
-      if (event.kind === "video-frame") input.next(withSeq(event.frame, 0));
-    }, () => false);
+    await drive(
+      (event) => {
+        if (event.kind === "video-frame") input.next(withSeq(event.frame, 0));
+      },
+      () => false,
+    );
     clearInterval(sample);
     return result;
   }
@@ -149,7 +152,10 @@ async function runCase(name: Case, imageFolder: string): Promise<CaseResult> {
     { plugins: [source, sink] },
   );
   await pipeline.start();
-  await drive((event) => events.next(event), () => paused);
+  await drive(
+    (event) => events.next(event),
+    () => paused,
+  );
   const summary = await pipeline.stop({ reason: "bench over" });
   clearInterval(sample);
   result.dropped = Object.fromEntries(Object.entries(summary.dropped).map(([reason, count]) => [reason, count ?? 0]));
@@ -173,7 +179,10 @@ const imageFolder = await mkdtemp(join(tmpdir(), "framepipe-overload-"));
 const { FrameLibrary } = await import("@framepipe/testing");
 const library = new FrameLibrary({ framesPerStream: 4 });
 for (let counter = 0; counter < 4; counter += 1) {
-  await writeFile(join(imageFolder, `frame-${counter}.png`), await library.png({ participantId: 1, type: "webcam", counter }));
+  await writeFile(
+    join(imageFolder, `frame-${counter}.png`),
+    await library.png({ participantId: 1, type: "webcam", counter }),
+  );
 }
 const results: CaseResult[] = [];
 for (const name of cases) {

@@ -22,8 +22,8 @@ import {
 import { createMemorySource } from "@framepipe/testing";
 import { from, lastValueFrom, mergeMap, reduce } from "rxjs";
 import { z } from "zod";
-import { realisticFrames } from "./lib/realistic-frames.js";
 import { compare } from "./lib/measure.js";
+import { realisticFrames } from "./lib/realistic-frames.js";
 import { writeResult } from "./lib/results.js";
 
 const participants = 16;
@@ -31,7 +31,9 @@ const framesPerStream = 250;
 const concurrency = 8;
 const frames = await realisticFrames({ participants, framesPerStream });
 const totalBytes = frames.reduce((sum, frame) => sum + frame.image.data.length, 0);
-console.log(`workload: ${frames.length} frames of ${participants} participants, ${(totalBytes / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `workload: ${frames.length} frames of ${participants} participants, ${(totalBytes / 2 ** 20).toFixed(0)} MiB`,
+);
 
 // The same work for both: rename (a new immutable frame), a digest of the image head, an async sink.
 const rename = (frame: VideoFrame) => withParticipant(frame, { name: `${frame.participant.name} (bench)` });
@@ -57,7 +59,12 @@ async function baseline(): Promise<{ items: number; bytes: number }> {
 }
 
 const options = z.strictObject({});
-const renameTransform = defineTransform({ type: "rename", summary: "bench", options, create: () => ({ process: rename }) });
+const renameTransform = defineTransform({
+  type: "rename",
+  summary: "bench",
+  options,
+  create: () => ({ process: rename }),
+});
 const digestTransform = defineTransform({
   type: "digest",
   summary: "bench",

@@ -1,0 +1,43 @@
+import { readFile } from "node:fs/promises";
+
+/** Linux clock ticks per second (`getconf CLK_TCK`), 100 on every common kernel build. */
+const clockTicksPerSecond = 100;
+
+/** CPU seconds (user + system, every thread) a process has used since it started. */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // The command name may hold spaces or parentheses: fields are counted after its last ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the name, field 3 (state) is index 0: utime (14) and stime (15) are indexes 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+}
+
+/** Resident memory of a process now and its peak since it started (VmHWM), in bytes. */
+export async function processMemory(pid: number): Promise<{ rssBytes: number; peakRssBytes: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kibibytes = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  };
+  return { rssBytes: kibibytes("VmRSS"), peakRssBytes: kibibytes("VmHWM") };
+}
+
+/** Busy and total CPU seconds of the whole machine, all cores together (from /proc/stat). */
+export async function machineCpuSeconds(): Promise<{ busy: number; total: number }> {
+  const stat = await readFile("/proc/stat", "utf8");
+  const line = stat.slice(0, stat.indexOf("\n"));
+  const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  // idle and iowait are the 4th and 5th values; everything else kept a core busy.
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: (total - idle) / clockTicksPerSecond, total: total / clockTicksPerSecond };
+}
+
+/** CPU seconds of a process that may have exited already (then null). */
+export async function tryProcessCpuSeconds(pid: number): Promise<number | null> {
+  try {
+    return await processCpuSeconds(pid);
+  } catch {
+    return null;
+  }
+}

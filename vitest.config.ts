@@ -2,22 +2,30 @@ import { existsSync, readdirSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 // One vitest project per workspace package, named after its folder, so
-// `pnpm test -- --project core` runs a single package.
-const packageFolders = readdirSync(new URL("./packages", import.meta.url), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
+// `pnpm test -- --project core` runs a single package. Examples with a test folder get a project
+// named `example-<folder>` (`--project example-demo`).
+const folders = (parent: string) =>
+  existsSync(new URL(`./${parent}`, import.meta.url))
+    ? readdirSync(new URL(`./${parent}`, import.meta.url), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+    : [];
+const projectFolders = [
+  ...folders("packages").map((name) => ({ name, root: `packages/${name}` })),
+  ...folders("examples")
+    .filter((name) => existsSync(new URL(`./examples/${name}/test`, import.meta.url)))
+    .map((name) => ({ name: `example-${name}`, root: `examples/${name}` })),
+];
 
 export default defineConfig({
   test: {
-    projects: packageFolders.map((name) => ({
+    projects: projectFolders.map(({ name, root }) => ({
       test: {
         name,
-        root: `packages/${name}`,
+        root,
         include: ["test/**/*.test.ts"],
         // A package that needs a real server (sink-s3: Ceph radosgw) starts it in its own setup file.
-        globalSetup: existsSync(new URL(`./packages/${name}/vitest.setup.ts`, import.meta.url))
-          ? ["./vitest.setup.ts"]
-          : [],
+        globalSetup: existsSync(new URL(`./${root}/vitest.setup.ts`, import.meta.url)) ? ["./vitest.setup.ts"] : [],
         testTimeout: 30_000,
         hookTimeout: 60_000,
       },

@@ -54,7 +54,13 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
     level,
     pretty: interactive ? true : "auto",
     destination: interactive
-      ? { write: (line: string) => (clearStatus(), process.stderr.write(line)), isTTY: true }
+      ? {
+          write: (line: string) => {
+            clearStatus();
+            return process.stderr.write(line);
+          },
+          isTTY: true,
+        }
       : process.stdout,
   });
   for (const warning of loaded.warnings) logger.warn({ path: warning.path }, warning.message);

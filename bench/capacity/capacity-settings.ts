@@ -1,0 +1,63 @@
+import type { StepSettings } from "./capacity-step.js";
+
+/** How a sweep runs. */
+export interface SweepSettings {
+  readonly quick: boolean;
+  /** Participant counts tried in order (a receiver stops at its first unsustained step). */
+  readonly steps: readonly number[];
+  readonly step: Omit<StepSettings, "participants" | "senderProcesses">;
+  /** Retry an unsustained step once before giving up on the receiver (machine noise). */
+  readonly retryFailures: boolean;
+  /** After the sweep, run both receivers at 1.5 × the later first unsustained N, with this window (0: skip). */
+  readonly overloadWindowSeconds: number;
+  /** No new step starts after this many seconds. */
+  readonly budgetSeconds: number;
+  /** Write results/capacity.json, RESULTS.md and capacity.svg. */
+  readonly write: boolean;
+  readonly receivers: ReadonlyArray<"framepipe" | "baseline">;
+}
+
+const common = {
+  participantsPerBot: 16,
+  screenshareEvery: 8,
+  minimumOutputRatio: 0.97,
+  maximumP99Seconds: 1,
+  memoryLimitBytes: 6 * 2 ** 30,
+} as const;
+
+/** Parses `--quick`, `--steps 8,16,32`, `--only framepipe|baseline`, `--window S`, `--warmup S`, `--no-write`. */
+export function parseSweepArguments(argv: readonly string[]): SweepSettings {
+  const quick = argv.includes("--quick");
+  const value = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    return index === -1 ? undefined : argv[index + 1];
+  };
+  const steps = value("--steps")
+    ?.split(",")
+    .map((step) => Number(step.trim()))
+    .filter((step) => Number.isInteger(step) && step > 0);
+  const only = value("--only");
+  if (only !== undefined && only !== "framepipe" && only !== "baseline") {
+    throw new Error(`--only takes framepipe or baseline, got ${only}`);
+  }
+  const window = Number(value("--window") ?? (quick ? 6 : 12));
+  const warmup = Number(value("--warmup") ?? (quick ? 3 : 5));
+  if (!(window >= 1 && Number.isInteger(window * 2)) || !(warmup >= 0)) {
+    throw new Error("--window takes a multiple of 0.5 s (≥ 1) and --warmup a number of seconds");
+  }
+  return {
+    quick,
+    steps: steps && steps.length > 0 ? steps : quick ? [8, 24] : [8, 16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 256],
+    step: { ...common, warmupSeconds: warmup, windowSeconds: window },
+    retryFailures: !quick,
+    overloadWindowSeconds: quick ? 0 : 20,
+    budgetSeconds: quick ? 120 : 14 * 60,
+    write: !quick && !argv.includes("--no-write"),
+    receivers: only ? [only] : ["framepipe", "baseline"],
+  };
+}
+
+/** Sender processes for a step: one worker builds each message's JSON (2–4 ms of CPU a frame). */
+export function senderProcessesFor(offeredFps: number): number {
+  return offeredFps > 160 ? 2 : 1;
+}

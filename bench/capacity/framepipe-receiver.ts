@@ -1,0 +1,90 @@
+import { spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../lib/free-port.js";
+import { histogramOf, parsePrometheusText, sumOf } from "./prometheus-text.js";
+import { type ReceiverUnderTest, stopChild, waitUntil } from "./receiver-under-test.js";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const cliBin = join(repositoryRoot, "packages/cli/bin/framepipe.js");
+const token = "bench-capacity-token";
+
+/**
+ * The pipeline under test, as a user would write it: the websocket source, a resize to a 320×180
+ * JPEG thumbnail and the fs sink, every runtime setting at its default (per-stream queues of 64,
+ * `overflow: block`, a 256 MiB in-flight budget, concurrency 8).
+ */
+export function capacityConfig(options: { wsPort: number; apiPort: number; outputDir: string }): string {
+  return [
+    "version: 1",
+    "sources:",
+    "  recall:",
+    "    type: websocket",
+    "    host: 127.0.0.1",
+    `    port: ${options.wsPort}`,
+    "    path: /recall/",
+    `    token: ${token}`,
+    "transforms:",
+    "  thumbs:",
+    "    type: resize",
+    "    inputs: [recall]",
+    "    width: 320",
+    "    height: 180",
+    "    format: jpeg",
+    "sinks:",
+    "  disk:",
+    "    type: fs",
+    "    inputs: [thumbs]",
+    `    dir: ${JSON.stringify(options.outputDir)}`,
+    "runtime:",
+    // Only so that a step ends quickly: the drain at the end is not measured.
+    "  shutdownTimeout: 10s",
+    "api:",
+    "  host: 127.0.0.1",
+    `  port: ${options.apiPort}`,
+    "log:",
+    "  level: warn",
+    "",
+  ].join("\n");
+}
+
+/** Starts `framepipe run` on {@link capacityConfig} as a child process and waits for `/ready`. */
+export async function startFramepipeReceiver(outputDir: string, logDir: string): Promise<ReceiverUnderTest> {
+  const wsPort = await freePort();
+  const apiPort = await freePort();
+  const configFile = join(logDir, "capacity-pipeline.yaml");
+  await writeFile(configFile, capacityConfig({ wsPort, apiPort, outputDir }));
+  const log = openSync(join(logDir, "framepipe.log"), "a");
+  const child = spawn(process.execPath, [cliBin, "run", configFile], {
+    cwd: repositoryRoot,
+    stdio: ["ignore", log, log],
+  });
+  const api = `http://127.0.0.1:${apiPort}`;
+  await waitUntil(
+    async () => (await fetch(`${api}/ready`)).status === 200,
+    child,
+    60_000,
+    "framepipe run (waiting for /ready)",
+  );
+  return {
+    name: "framepipe",
+    pid: child.pid!,
+    url: `ws://127.0.0.1:${wsPort}/recall/`,
+    token,
+    async counters() {
+      const samples = parsePrometheusText(await (await fetch(`${api}/metrics`)).text());
+      return {
+        received: sumOf(samples, "framepipe_frames_received_total", { component: "recall" }),
+        written: sumOf(samples, "framepipe_frames_sent_total", { component: "disk" }),
+        dropped: sumOf(samples, "framepipe_frames_dropped_total"),
+        errors: sumOf(samples, "framepipe_errors_total"),
+        latency: histogramOf(samples, "framepipe_frame_latency_seconds", "disk"),
+        queued: sumOf(samples, "framepipe_queue_depth"),
+      };
+    },
+    async startWindow() {},
+    stop: (graceMs) => stopChild(child, graceMs),
+  };
+}

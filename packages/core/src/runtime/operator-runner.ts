@@ -14,6 +14,9 @@ export interface OperatorState {
   inCall: boolean;
   errored: boolean;
   error: unknown;
+  /** Frames pushed in and emitted out: their difference at the stream's end is what it dropped. */
+  received: number;
+  emitted: number;
 }
 
 /** What {@link OperatorRunner} needs. */
@@ -21,6 +24,11 @@ export interface OperatorRunnerOptions {
   readonly failures: FrameFailures;
   /** Takes a frame the operator emitted. */
   readonly emit: (lane: Lane, frame: VideoFrame) => void;
+  /**
+   * Told, when a stream's operator completes, how many frames it took in and never emitted (a
+   * `dedupe` or `sample` skipping frames): they count as dropped, reason `filtered`.
+   */
+  readonly dropped: (lane: Lane, count: number) => void;
 }
 
 /**
@@ -55,6 +63,7 @@ export class OperatorRunner {
       lane.operator = state;
     }
     state.inCall = true;
+    state.received += 1;
     state.subject.next(item.frame);
     state.inCall = false;
     if (state.errored) return this.#frameFailed(lane, item, state.error);
@@ -68,6 +77,10 @@ export class OperatorRunner {
     state.subject.complete();
     await state.finished;
     if (lane.operator === state) lane.operator = null;
+    // Counted once the operator has flushed: before its end a held frame may still come out.
+    // An operator that emits more than it receives (splitting frames) drops nothing.
+    const dropped = state.received - state.emitted;
+    if (dropped > 0 && !state.errored) this.#options.dropped(lane, dropped);
   }
 
   /** Drops the stream's operator without flushing (a forced stop). */
@@ -92,9 +105,14 @@ export class OperatorRunner {
       inCall: true,
       errored: false,
       error: undefined,
+      received: 0,
+      emitted: 0,
     };
     state.subscription = operator(subject.asObservable()).subscribe({
-      next: (frame) => this.#options.emit(lane, frame),
+      next: (frame) => {
+        state.emitted += 1;
+        this.#options.emit(lane, frame);
+      },
       error: (error: unknown) => {
         state.errored = true;
         state.error = error;

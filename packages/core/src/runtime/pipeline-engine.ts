@@ -113,6 +113,9 @@ export class PipelineEngine {
     const operators = new OperatorRunner({
       failures: this.#failures,
       emit: (lane, frame) => this.#operatorOutput(lane, frame),
+      dropped: (lane, count) => {
+        for (let index = 0; index < count; index += 1) counters.dropped(lane.node.id, "filtered");
+      },
     });
     this.#steps = new NodeSteps({
       counters,

@@ -83,6 +83,9 @@ describe("per-stream operator transforms", () => {
     expect(summary.written).toEqual({ out: 3 });
     expect(pipeline.stats().components.third).toMatchObject({ received: 10, sent: 3 });
     expect(pipeline.stats().inFlightBytes).toBe(0);
+    // The 7 frames the operator took in and never emitted are counted when its streams end.
+    expect(summary.dropped.filtered).toBe(7);
+    expect(pipeline.stats().components.third?.dropped).toEqual({ filtered: 7 });
   });
 
   it("waits for an operator's asynchronous outputs before ending the stream", async () => {

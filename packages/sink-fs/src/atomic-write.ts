@@ -1,7 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { link, lstat, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { errorCode, step, WriteStepError } from "./write-errors.js";
+import { basename, dirname, sep } from "node:path";
+import {
+  changeMode,
+  closeFile,
+  linkFile,
+  openFile,
+  removeFile,
+  renameFile,
+  statLink,
+  syncFile,
+  writeAll,
+} from "./file-operations.js";
+import { errorCode, WriteStepError } from "./write-errors.js";
 
 /** Options of {@link writeFileAtomically}. */
 export interface AtomicWriteOptions {
@@ -26,10 +36,11 @@ let counter = 0;
 /** Where a file is written before it is published: hidden, in the same folder (rename stays atomic). */
 export function temporaryPathFor(target: string): string {
   // Only the start of the name: a long final name plus the suffix could pass the 255-byte limit.
-  const name = basename(target);
+  const cut = target.lastIndexOf(sep);
+  const name = cut === -1 ? basename(target) : target.slice(cut + 1);
   const stem = name.length <= 48 ? name : Array.from(name).slice(0, 48).join("");
   counter = (counter + 1) & 0xffff;
-  return join(dirname(target), `.${stem}.${processTag}${counter.toString(16).padStart(4, "0")}.tmp`);
+  return `${target.slice(0, cut + 1)}.${stem}.${processTag}${counter.toString(16).padStart(4, "0")}.tmp`;
 }
 
 /** True for a temporary file of {@link writeFileAtomically}. */
@@ -38,37 +49,55 @@ export function isTemporaryName(name: string): boolean {
 }
 
 async function removeQuietly(path: string): Promise<void> {
-  await unlink(path).catch(() => {});
+  await removeFile(path).catch(() => {});
 }
 
 async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, "r").catch(() => null);
-  if (!handle) return; // platforms that cannot open folders (Windows) make renames durable anyway
+  const descriptor = await openFile(directory, "r", 0).catch(() => null);
+  // Platforms that cannot open folders (Windows) make renames durable anyway.
+  if (descriptor === null) return;
   try {
-    await handle.sync();
+    await syncFile(descriptor);
   } finally {
-    await handle.close();
+    await closeFile(descriptor);
   }
 }
 
 async function publishWithoutClobbering(temporary: string, target: string, options: AtomicWriteOptions) {
   try {
-    await link(temporary, target);
+    await linkFile(temporary, target);
   } catch (error) {
     const code = errorCode(error);
     if (code === undefined || !linkUnsupported.has(code)) throw error;
     // No hard links here: check, then rename. Another writer could slip in between the two;
     // the sink itself never writes one path twice at once (streams own their file names).
     options.onLinkUnsupported?.(error);
-    const existing = await lstat(target).catch((statError: unknown) => {
+    const existing = await statLink(target).catch((statError: unknown) => {
       if (errorCode(statError) === "ENOENT") return null;
       throw statError;
     });
     if (existing) throw Object.assign(new Error(`file already exists, link '${target}'`), { code: "EEXIST" });
-    await rename(temporary, target);
+    await renameFile(temporary, target);
     return;
   }
   await removeQuietly(temporary);
+}
+
+/** Writes the bytes (and mode) of the temporary file and closes it; the first error wins. */
+async function fillTemporary(descriptor: number, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  let failure: { error: unknown } | null = null;
+  try {
+    if (options.fileMode !== undefined) await changeMode(descriptor, options.fileMode);
+    await writeAll(descriptor, data);
+    if (options.fsync) await syncFile(descriptor);
+  } catch (error) {
+    failure = { error };
+  }
+  // Closing can report a failed write too (network file systems flush on close).
+  await closeFile(descriptor).catch((error: unknown) => {
+    failure ??= { error };
+  });
+  if (failure) throw new WriteStepError("write", failure.error);
 }
 
 /**
@@ -87,24 +116,24 @@ async function publishWithoutClobbering(temporary: string, target: string, optio
  */
 export async function writeFileAtomically(target: string, data: Uint8Array, options: AtomicWriteOptions) {
   const temporary = temporaryPathFor(target);
-  const handle = await step("write", () => open(temporary, "wx", options.fileMode ?? 0o666));
+  let descriptor: number;
   try {
-    await step("write", async () => {
-      try {
-        if (options.fileMode !== undefined) await handle.chmod(options.fileMode);
-        await handle.writeFile(data);
-        if (options.fsync) await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    });
-    await step("publish", async () => {
-      if (options.overwrite) await rename(temporary, target);
+    descriptor = await openFile(temporary, "wx", options.fileMode ?? 0o666);
+  } catch (error) {
+    // Nothing was created (or the name belongs to another writer): nothing to remove.
+    throw new WriteStepError("write", error);
+  }
+  try {
+    await fillTemporary(descriptor, data, options);
+    try {
+      if (options.overwrite) await renameFile(temporary, target);
       else await publishWithoutClobbering(temporary, target, options);
-    });
-    if (options.fsync) await step("publish", () => syncDirectory(dirname(target)));
+      if (options.fsync) await syncDirectory(dirname(target));
+    } catch (error) {
+      throw new WriteStepError("publish", error);
+    }
   } catch (error) {
     await removeQuietly(temporary);
-    throw error instanceof WriteStepError ? error : new WriteStepError("write", error);
+    throw error;
   }
 }

@@ -12,6 +12,8 @@ const cacheLimit = 10_000;
 export class DirectoryCache {
   readonly #mode: number | undefined;
   readonly #created = new Map<string, Promise<void>>();
+  /** Folders whose creation has finished: writers skip the await (a microtask per frame). */
+  readonly #ready = new Set<string>();
 
   constructor(mode?: number) {
     this.#mode = mode;
@@ -21,21 +23,36 @@ export class DirectoryCache {
   ensure(directory: string): Promise<void> {
     let created = this.#created.get(directory);
     if (!created) {
-      if (this.#created.size >= cacheLimit) this.#created.clear();
+      if (this.#created.size >= cacheLimit) {
+        this.#created.clear();
+        this.#ready.clear();
+      }
       const options = this.#mode === undefined ? { recursive: true } : { recursive: true, mode: this.#mode };
       created = step("mkdir", async () => {
         await mkdir(directory, options);
       });
       this.#created.set(directory, created);
-      created.catch(() => {
-        if (this.#created.get(directory) === created) this.#created.delete(directory);
-      });
+      const settled = created;
+      settled.then(
+        () => {
+          if (this.#created.get(directory) === settled) this.#ready.add(directory);
+        },
+        () => {
+          if (this.#created.get(directory) === settled) this.#created.delete(directory);
+        },
+      );
     }
     return created;
+  }
+
+  /** True once `directory` has been created (or found) by {@link ensure} and not forgotten since. */
+  isReady(directory: string): boolean {
+    return this.#ready.has(directory);
   }
 
   /** Forgets a folder that disappeared (removed by someone else), so it is created again. */
   forget(directory: string): void {
     this.#created.delete(directory);
+    this.#ready.delete(directory);
   }
 }

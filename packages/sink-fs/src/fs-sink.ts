@@ -17,7 +17,7 @@ import { writeFileAtomically } from "./atomic-write.js";
 import { DirectoryCache } from "./directory-cache.js";
 import { type FsSinkOptions, fsSinkOptions } from "./fs-sink-options.js";
 import { defaultManifestTemplate } from "./manifest-path.js";
-import { resolveInside } from "./resolve-inside.js";
+import { InsideResolver, type ResolvedFile } from "./resolve-inside.js";
 import { ManifestAppendError, StreamManifests } from "./stream-manifests.js";
 import { errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";
 
@@ -55,9 +55,10 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
     });
   }
 
-  const inside = (relativePath: string): string => {
-    const absolute = resolveInside(root, relativePath);
-    if (absolute === null) {
+  const resolver = new InsideResolver(root);
+  const insideFile = (relativePath: string): ResolvedFile => {
+    const file = resolver.resolve(relativePath);
+    if (file === null) {
       throw new FramepipeError({
         code: "SINK_WRITE_FAILED",
         component,
@@ -65,13 +66,13 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
         message: `refusing to write "${relativePath}": it resolves outside ${root}`,
       });
     }
-    return absolute;
+    return file;
   };
 
   const manifests = options.manifest
     ? new StreamManifests({
         template: compilePathTemplate(options.manifestPath ?? defaultManifestTemplate(options.path)),
-        resolve: inside,
+        resolve: (relativePath) => insideFile(relativePath).path,
         ensureDirectory: (path) => directories.ensure(dirname(path)),
         fsync: options.fsync,
         fileMode: options.fileMode,
@@ -97,17 +98,16 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
     },
   };
 
-  const writeFile = async (absolute: string, data: Uint8Array): Promise<void> => {
-    const directory = dirname(absolute);
-    await directories.ensure(directory);
+  const writeFile = async (file: ResolvedFile, data: Uint8Array): Promise<void> => {
+    if (!directories.isReady(file.directory)) await directories.ensure(file.directory);
     try {
-      await writeFileAtomically(absolute, data, writeOptions);
+      await writeFileAtomically(file.path, data, writeOptions);
     } catch (error) {
       // The folder was removed behind the cache's back: create it again, once.
       if (!(error instanceof WriteStepError && error.step === "write" && error.code === "ENOENT")) throw error;
-      directories.forget(directory);
-      await directories.ensure(directory);
-      await writeFileAtomically(absolute, data, writeOptions);
+      directories.forget(file.directory);
+      await directories.ensure(file.directory);
+      await writeFileAtomically(file.path, data, writeOptions);
     }
   };
 
@@ -130,9 +130,9 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   return {
     async write(frame: VideoFrame): Promise<void> {
       const target = pathTemplate.render(frame);
-      const absolute = inside(target);
+      const file = insideFile(target);
       try {
-        await writeFile(absolute, frame.image.data);
+        await writeFile(file, frame.image.data);
       } catch (error) {
         writeErrors.inc({ reason: errorReason(error) });
         throw toWriteError(error, { component, target, root });

@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineSource, loadPipelineConfig } from "@framepipe/core";
+import { optionsTable, tableRows, withOptionsTable } from "@framepipe/testing";
 import { EMPTY } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fsSink } from "../src/index.js";
-import { optionsTable, tableRows, withOptionsTable } from "./support/options-table.js";
 import { tempDir } from "./support/temp-dir.js";
 
 const readmeUrl = new URL("../README.md", import.meta.url);

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineSource, loadPipelineConfig } from "@framepipe/core";
+import { optionsTable, tableRows, withOptionsTable } from "@framepipe/testing";
 import { EMPTY } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import s3Sink from "../src/index.js";
-import { optionsTable, tableRows, withOptionsTable } from "./support/options-table.js";
 
 const readmeUrl = new URL("../README.md", import.meta.url);
 

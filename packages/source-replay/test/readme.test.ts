@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineSink, loadPipelineConfig } from "@framepipe/core";
+import { optionsTable, tableRows, withOptionsTable } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { replaySource } from "../src/index.js";
-import { optionsTable, tableRows, withOptionsTable } from "./support/options-table.js";
 import { tempDir } from "./support/temp-dir.js";
 
 const readmeUrl = new URL("../README.md", import.meta.url);

@@ -25,6 +25,7 @@ export * from "./fake-recall-bot/index.js";
 export * from "./frame-factory.js";
 export * from "./frame-library.js";
 export * from "./memory-source.js";
+export * from "./readme-options-table.js";
 export * from "./realistic-png.js";
 export * from "./recall-envelope.js";
 export * from "./recall-messages.js";

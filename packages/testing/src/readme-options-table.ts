@@ -1,6 +1,10 @@
 import { type AnyPluginDefinition, describePluginOptions } from "@framepipe/core";
 
-/** Markers around the generated table in README.md. */
+/**
+ * Markers around the generated options table in a plugin package's README.md. Plugin packages keep
+ * the table in sync with their zod schema by a test that compares {@link tableRows} of the README
+ * with those of {@link optionsTable}.
+ */
 export const TABLE_START = "<!-- options:start (generated from the zod schema; see test/readme.test.ts) -->";
 export const TABLE_END = "<!-- options:end -->";
 

@@ -17,15 +17,23 @@ interface BaselineStats {
   window: { frames: number; p50: number | null; p99: number | null };
 }
 
-/** Starts the hand-written minimal receiver (minimal-receiver.ts) writing into `outputDir`. */
-export async function startBaselineReceiver(outputDir: string, logDir: string): Promise<ReceiverUnderTest> {
+/** Starts the hand-written minimal receiver (minimal-receiver.ts) writing into `outputDir`, node run with `nodeArguments`. */
+export async function startBaselineReceiver(
+  outputDir: string,
+  logDir: string,
+  nodeArguments: readonly string[] = [],
+): Promise<ReceiverUnderTest> {
   const wsPort = await freePort();
   const statsPort = await freePort();
   const log = openSync(join(logDir, "baseline.log"), "a");
-  const child = spawn(process.execPath, ["--import", "tsx", script, String(wsPort), String(statsPort), outputDir], {
-    cwd: benchFolder,
-    stdio: ["ignore", log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArguments, "--import", "tsx", script, String(wsPort), String(statsPort), outputDir],
+    {
+      cwd: benchFolder,
+      stdio: ["ignore", log, log],
+    },
+  );
   const stats = async (path: string): Promise<BaselineStats> => {
     const response = await fetch(`http://127.0.0.1:${statsPort}${path}`);
     return (await response.json()) as BaselineStats;

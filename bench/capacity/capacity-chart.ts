@@ -4,10 +4,10 @@ import type { StepResult } from "./capacity-step.js";
 import type { ReceiverName } from "./receiver-under-test.js";
 
 const width = 980;
-const height = 360;
+const rowHeight = 360;
 const panelWidth = 380;
 const panelHeight = 250;
-const top = 50;
+const panelTop = 50;
 const colours = { framepipe: "#1f77b4", baseline: "#d62728", offered: "#7f7f7f" } as const;
 
 type Point = readonly [number, number];
@@ -30,7 +30,10 @@ const escapeText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "
 /** One panel: axes, ticks, a threshold line when given, and a polyline per series. */
 function panel(options: {
   left: number;
+  /** Offset of the panel's row from the top of the image. */
+  row: number;
   title: string;
+  xLabel?: string;
   yLabel: string;
   xMaximum: number;
   yMaximum: number;
@@ -38,6 +41,7 @@ function panel(options: {
   threshold?: { value: number; label: string };
 }): string {
   const { left, xMaximum, yMaximum } = options;
+  const top = options.row + panelTop;
   const x = (value: number) => left + (value / xMaximum) * panelWidth;
   const y = (value: number) => top + panelHeight - (Math.min(value, yMaximum) / yMaximum) * panelHeight;
   const parts: string[] = [
@@ -54,7 +58,7 @@ function panel(options: {
     );
   }
   parts.push(
-    `<text x="${left + panelWidth / 2}" y="${top + panelHeight + 34}" text-anchor="middle">participants (N)</text>`,
+    `<text x="${left + panelWidth / 2}" y="${top + panelHeight + 34}" text-anchor="middle">${escapeText(options.xLabel ?? "participants (N)")}</text>`,
     `<text transform="translate(${left - 42} ${top + panelHeight / 2}) rotate(-90)" text-anchor="middle">${escapeText(options.yLabel)}</text>`,
   );
   if (options.threshold) {
@@ -94,6 +98,7 @@ export function capacityChart(results: CapacityResults): string {
   const latencyMaximum = 3;
   const throughput = panel({
     left: 70,
+    row: 0,
     title: "frames/s written vs offered",
     yLabel: "frames per second",
     xMaximum,
@@ -109,6 +114,7 @@ export function capacityChart(results: CapacityResults): string {
   });
   const latency = panel({
     left: 70 + panelWidth + 80,
+    row: 0,
     title: "p99 latency, receive → written",
     yLabel: "seconds (capped at 3)",
     xMaximum,
@@ -122,15 +128,40 @@ export function capacityChart(results: CapacityResults): string {
         .map((step): Point => [step.layout.participants, step.latency.p99 ?? 0]),
     })),
   });
+  const memory = overloadMemoryPanel(results);
+  const height = memory === null ? rowHeight : 2 * rowHeight;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img" aria-labelledby="title">`,
     `<title id="title">Capacity sweep: frames per second written against offered, and p99 latency, per participant count</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     throughput,
     latency,
+    ...(memory === null ? [] : [memory]),
     "</svg>",
     "",
   ].join("\n");
+}
+
+/** RSS over the overload window for both receivers (null when the sweep had no overload step). */
+function overloadMemoryPanel(results: CapacityResults): string | null {
+  if (results.overload.length === 0) return null;
+  const seconds = Math.max(...results.overload.flatMap((step) => step.memory.samples.map(([at]) => at)), 1);
+  const mebibytes = Math.max(...results.overload.flatMap((step) => step.memory.samples.map(([, rss]) => rss)), 1);
+  const participants = results.overload[0]?.layout.participants ?? 0;
+  return panel({
+    left: 70,
+    row: rowHeight,
+    title: `RSS under overload (N = ${participants})`,
+    xLabel: "seconds into the measuring window",
+    yLabel: "resident memory, MiB",
+    xMaximum: niceMaximum(seconds),
+    yMaximum: niceMaximum(mebibytes * 1.1),
+    series: results.overload.map((step) => ({
+      label: `${step.receiver}: ${step.fps.written} frames/s written of ${step.fps.offered} offered`,
+      colour: colours[step.receiver],
+      points: step.memory.samples,
+    })),
+  });
 }
 
 /** Writes {@link capacityChart} to `file`. */

@@ -16,7 +16,7 @@ export function printStep(step: StepResult): void {
       `received ${fps.received} written ${fps.written}; latency p50 ${milliseconds(latency.p50)} ms ` +
       `p99 ${latencyCell(latency.p99)} ms${
         latency.exact ? ` (exact ${milliseconds(latency.exact.p50)}/${milliseconds(latency.exact.p99)})` : ""
-      }; CPU receiver ${cpu.receiver}% sender ${cpu.senders}% other ${cpu.other}%; ` +
+      }; CPU receiver ${cpu.receiver}% (main thread ${cpu.receiverMainThread}%, ${cpu.receiverMsPerFrame} ms/frame) sender ${cpu.senders}% other ${cpu.other}%; ` +
       `RSS ${memory.rssStartMiB}→${memory.rssEndMiB} MiB (peak ${memory.peakRssMiB}); backlog ${step.backlogAtEnd}; ` +
       `sender lag ${step.senderLagSeconds} s; load ${step.loadAverage.end} → ` +
       (step.sustained ? "sustained" : `NOT sustained (${step.reasons.join("; ")})`),
@@ -27,7 +27,7 @@ function stepRow(step: StepResult): string {
   const { layout, fps, latency, cpu, memory } = step;
   return `| ${layout.participants} | ${step.receiver} | ${fps.offered} | ${fps.received} | ${fps.written} | ${milliseconds(
     latency.p50,
-  )} | ${latencyCell(latency.p99)} | ${cpu.receiver} | ${cpu.senders} | ${memory.peakRssMiB} | ${
+  )} | ${latencyCell(latency.p99)} | ${cpu.receiver} | ${cpu.receiverMsPerFrame ?? "–"} | ${cpu.senders} | ${cpu.other} | ${memory.peakRssMiB} | ${
     memory.growthMiBPerSecond
   } | ${step.droppedInWindow} | ${step.senderLagSeconds} | ${step.loadAverage.end} | ${
     step.sustained ? "yes" : `**no**: ${step.reasons.join("; ")}`
@@ -76,11 +76,15 @@ export function capacityMarkdown(results: CapacityResults, machine: MachineDescr
     "",
     "## Every step",
     "",
-    "CPU in % of one core (200% = the whole machine). *Sender lag*: seconds of meeting the bots were behind Recall's " +
-      "schedule at the window's end (framepipe's `block` pushes back on the sender through TCP; the baseline never does).",
+    "CPU in % of one core (200% = the whole machine); *other CPU* is the machine's work outside the receiver and the " +
+      "sender (this harness, other processes). The load average counts the benchmark's own threads too (the receiver's " +
+      "event loop, libuv's four workers, the sender), so it reads 3–7 on an otherwise idle machine. *Sender lag*: seconds " +
+      "of meeting the bots were behind Recall's schedule at the window's end: framepipe's `block` pauses reading the " +
+      "sockets when its queues are full, which pushes back on the bots through TCP; the baseline pushes back only when " +
+      "its event loop is too busy to read.",
     "",
-    "| N | receiver | offered fps | received fps | written fps | p50 ms | p99 ms | receiver CPU % | sender CPU % | peak RSS MiB | RSS growth MiB/s | drops | sender lag s | load | sustained |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| N | receiver | offered fps | received fps | written fps | p50 ms | p99 ms | receiver CPU % | receiver CPU ms/frame | sender CPU % | other CPU % | peak RSS MiB | RSS growth MiB/s | drops | sender lag s | load | sustained |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...results.steps.map(stepRow),
     "",
     ...(overloadRows.length > 0

@@ -15,6 +15,10 @@ export interface SweepSettings {
   /** Write results/capacity.json, RESULTS.md and capacity.svg. */
   readonly write: boolean;
   readonly receivers: ReadonlyArray<"framepipe" | "baseline">;
+  /** `--profile DIR`: every receiver process writes a V8 CPU profile there (null: none). */
+  readonly profileDir: string | null;
+  /** `--runtime key=value,…`: extra settings of framepipe's `runtime:` section (default: none, every default kept). */
+  readonly framepipeRuntime: Readonly<Record<string, string>>;
 }
 
 const common = {
@@ -25,7 +29,10 @@ const common = {
   memoryLimitBytes: 6 * 2 ** 30,
 } as const;
 
-/** Parses `--quick`, `--steps 8,16,32`, `--only framepipe|baseline`, `--window S`, `--warmup S`, `--no-write`. */
+/**
+ * Parses `--quick`, `--steps 8,16,32`, `--only framepipe|baseline`, `--window S`, `--warmup S`,
+ * `--no-write`, `--profile DIR` and `--runtime key=value,…`.
+ */
 export function parseSweepArguments(argv: readonly string[]): SweepSettings {
   const quick = argv.includes("--quick");
   const value = (flag: string): string | undefined => {
@@ -47,13 +54,21 @@ export function parseSweepArguments(argv: readonly string[]): SweepSettings {
   }
   return {
     quick,
-    steps: steps && steps.length > 0 ? steps : quick ? [8, 24] : [8, 16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 256],
+    steps:
+      steps && steps.length > 0 ? steps : quick ? [8, 24] : [8, 16, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128, 160, 192],
     step: { ...common, warmupSeconds: warmup, windowSeconds: window },
     retryFailures: !quick,
-    overloadWindowSeconds: quick ? 0 : 20,
+    overloadWindowSeconds: quick ? 0 : 30,
     budgetSeconds: quick ? 120 : 14 * 60,
     write: !quick && !argv.includes("--no-write"),
     receivers: only ? [only] : ["framepipe", "baseline"],
+    profileDir: value("--profile") ?? null,
+    framepipeRuntime: Object.fromEntries(
+      (value("--runtime") ?? "")
+        .split(",")
+        .filter((pair) => pair.includes("="))
+        .map((pair) => [pair.slice(0, pair.indexOf("=")).trim(), pair.slice(pair.indexOf("=") + 1).trim()]),
+    ),
   };
 }
 

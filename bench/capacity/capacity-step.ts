@@ -1,6 +1,12 @@
 import { loadavg } from "node:os";
 import { histogramDelta, histogramQuantile, shareAbove } from "./latency-histogram.js";
-import { machineCpuSeconds, processCpuSeconds, processMemory, tryProcessCpuSeconds } from "./process-stats.js";
+import {
+  machineCpuSeconds,
+  mainThreadCpuSeconds,
+  processCpuSeconds,
+  processMemory,
+  tryProcessCpuSeconds,
+} from "./process-stats.js";
 import type { ReceiverCounters, ReceiverName, ReceiverUnderTest } from "./receiver-under-test.js";
 import type { SenderPool } from "./sender-pool.js";
 import type { SenderCount } from "./sender-worker.js";
@@ -67,6 +73,10 @@ export interface StepResult {
   /** CPU in % of one core over the window. */
   readonly cpu: {
     readonly receiver: number;
+    /** The receiver's main thread (event loop); the rest is sharp, fs and V8's helper threads. */
+    readonly receiverMainThread: number;
+    /** Receiver CPU milliseconds per frame written. */
+    readonly receiverMsPerFrame: number | null;
     readonly senders: number;
     /** The whole machine (200% = both cores busy). */
     readonly machine: number;
@@ -115,6 +125,7 @@ interface Snapshot {
   readonly counters: ReceiverCounters;
   readonly sender: SenderCount;
   readonly receiverCpu: number;
+  readonly receiverMainCpu: number;
   readonly senderCpu: number;
   readonly machine: { busy: number; total: number };
 }
@@ -123,15 +134,16 @@ const sleepUntil = (epochMs: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
 
 async function snapshot(receiver: ReceiverUnderTest, senders: SenderPool): Promise<Snapshot> {
-  const [counters, sender, receiverCpu, senderCpus, machine] = await Promise.all([
+  const [counters, sender, receiverCpu, receiverMainCpu, senderCpus, machine] = await Promise.all([
     receiver.counters(),
     senders.count(),
     processCpuSeconds(receiver.pid),
+    mainThreadCpuSeconds(receiver.pid),
     Promise.all(senders.pids.map(tryProcessCpuSeconds)),
     machineCpuSeconds(),
   ]);
   const senderCpu = senderCpus.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0);
-  return { at: Date.now(), counters, sender, receiverCpu, senderCpu, machine };
+  return { at: Date.now(), counters, sender, receiverCpu, receiverMainCpu, senderCpu, machine };
 }
 
 /** Frames the bots should have sent by `at` (epoch ms), given when each connected. */
@@ -230,6 +242,8 @@ export async function runStep(
       },
       cpu: {
         receiver: round((100 * receiverCpu) / seconds),
+        receiverMainThread: round((100 * (after.receiverMainCpu - before.receiverMainCpu)) / seconds),
+        receiverMsPerFrame: delta("written") > 0 ? round((1000 * receiverCpu) / delta("written"), 2) : null,
         senders: round((100 * senderCpu) / seconds),
         machine: round((100 * machineBusy) / seconds),
         other: round((100 * (machineBusy - receiverCpu - senderCpu)) / seconds),

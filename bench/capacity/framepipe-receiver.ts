@@ -16,7 +16,13 @@ const token = "bench-capacity-token";
  * JPEG thumbnail and the fs sink, every runtime setting at its default (per-stream queues of 64,
  * `overflow: block`, a 256 MiB in-flight budget, concurrency 8).
  */
-export function capacityConfig(options: { wsPort: number; apiPort: number; outputDir: string }): string {
+export function capacityConfig(options: {
+  wsPort: number;
+  apiPort: number;
+  outputDir: string;
+  /** Extra `runtime:` settings (`key: value` YAML), for tuning experiments. */
+  runtime?: Readonly<Record<string, string>>;
+}): string {
   return [
     "version: 1",
     "sources:",
@@ -41,6 +47,7 @@ export function capacityConfig(options: { wsPort: number; apiPort: number; outpu
     "runtime:",
     // Only so that a step ends quickly: the drain at the end is not measured.
     "  shutdownTimeout: 10s",
+    ...Object.entries(options.runtime ?? {}).map(([key, value]) => `  ${key}: ${value}`),
     "api:",
     "  host: 127.0.0.1",
     `  port: ${options.apiPort}`,
@@ -50,14 +57,22 @@ export function capacityConfig(options: { wsPort: number; apiPort: number; outpu
   ].join("\n");
 }
 
-/** Starts `framepipe run` on {@link capacityConfig} as a child process and waits for `/ready`. */
-export async function startFramepipeReceiver(outputDir: string, logDir: string): Promise<ReceiverUnderTest> {
+/**
+ * Starts `framepipe run` on {@link capacityConfig} (with extra `runtime` settings) as a child
+ * process (with `nodeArguments`, e.g. `--cpu-prof`) and waits for `/ready`.
+ */
+export async function startFramepipeReceiver(
+  outputDir: string,
+  logDir: string,
+  nodeArguments: readonly string[] = [],
+  runtime: Readonly<Record<string, string>> = {},
+): Promise<ReceiverUnderTest> {
   const wsPort = await freePort();
   const apiPort = await freePort();
   const configFile = join(logDir, "capacity-pipeline.yaml");
-  await writeFile(configFile, capacityConfig({ wsPort, apiPort, outputDir }));
+  await writeFile(configFile, capacityConfig({ wsPort, apiPort, outputDir, runtime }));
   const log = openSync(join(logDir, "framepipe.log"), "a");
-  const child = spawn(process.execPath, [cliBin, "run", configFile], {
+  const child = spawn(process.execPath, [...nodeArguments, cliBin, "run", configFile], {
     cwd: repositoryRoot,
     stdio: ["ignore", log, log],
   });

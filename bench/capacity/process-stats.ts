@@ -4,8 +4,21 @@ import { readFile } from "node:fs/promises";
 const clockTicksPerSecond = 100;
 
 /** CPU seconds (user + system, every thread) a process has used since it started. */
-export async function processCpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+export function processCpuSeconds(pid: number): Promise<number> {
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process's main thread (the event loop) since it started. The rest of
+ * {@link processCpuSeconds} is spent by libuv's thread pool (sharp, fs) and V8's helper threads
+ * (garbage collection, compilation), which Node 20 does not name apart.
+ */
+export function mainThreadCpuSeconds(pid: number): Promise<number> {
+  return cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+async function cpuSecondsOf(statFile: string): Promise<number> {
+  const stat = await readFile(statFile, "utf8");
   // The command name may hold spaces or parentheses: fields are counted after its last ")".
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // After the name, field 3 (state) is index 0: utime (14) and stime (15) are indexes 11 and 12.
@@ -28,8 +41,8 @@ export async function machineCpuSeconds(): Promise<{ busy: number; total: number
   const line = stat.slice(0, stat.indexOf("\n"));
   const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = values.reduce((sum, value) => sum + value, 0);
-  // idle and iowait are the 4th and 5th values; everything else kept a core busy.
-  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  // idle, iowait and steal (4th, 5th and 8th values) are not work done on this machine.
+  const idle = (values[3] ?? 0) + (values[4] ?? 0) + (values[7] ?? 0);
   return { busy: (total - idle) / clockTicksPerSecond, total: total / clockTicksPerSecond };
 }
 

@@ -9,6 +9,8 @@
  *   pnpm --filter @framepipe/bench capacity -- --quick # two short steps, writes nothing
  *
  * Options: --steps 8,16,32  --only framepipe|baseline  --window S  --warmup S  --no-write;
+ * --runtime key=value,key=value adds settings to framepipe's runtime section (e.g. maxInFlightBytes=64MiB);
+ * --profile DIR writes a V8 CPU profile of every receiver process into DIR;
  * --render rewrites RESULTS.md and capacity.svg from results/capacity.json without measuring.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -73,7 +75,13 @@ async function main(): Promise<void> {
       const result = await runStep(
         { ...settings.step, windowSeconds, participants, senderProcesses: senderProcessesFor(layout.offeredFps) },
         name,
-        () => (name === "framepipe" ? startFramepipeReceiver : startBaselineReceiver)(outputDir, logDir),
+        () => {
+          const nodeArguments =
+            settings.profileDir === null ? [] : ["--cpu-prof", `--cpu-prof-dir=${settings.profileDir}`];
+          return name === "framepipe"
+            ? startFramepipeReceiver(outputDir, logDir, nodeArguments, settings.framepipeRuntime)
+            : startBaselineReceiver(outputDir, logDir, nodeArguments);
+        },
         senders,
       );
       printStep(result);

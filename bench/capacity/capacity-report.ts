@@ -31,7 +31,7 @@ function stepRow(step: StepResult): string {
     memory.growthMiBPerSecond
   } | ${step.droppedInWindow} | ${step.senderLagSeconds} | ${step.loadAverage.end} | ${
     step.sustained ? "yes" : `**no**: ${step.reasons.join("; ")}`
-  } |`;
+  }${step.disturbed ? " (disturbed by other work)" : ""} |`;
 }
 
 /** The Markdown summary: verdicts, one row per step, the overload pair, and how it was measured. */
@@ -67,10 +67,15 @@ export function capacityMarkdown(results: CapacityResults, machine: MachineDescr
     "|---|---|---|",
     ...verdictRows,
     "",
-    `A step is sustained when, over a ${step.windowSeconds} s window after ${step.warmupSeconds} s of warm-up, frames ` +
+    `A step is sustained when, over a ${step.windowSeconds} s window starting ${step.warmupSeconds} s after the last bot ` +
+      "joined (bots join one a second), frames " +
       `written per second reach ${step.minimumOutputRatio * 100}% of those offered (bots × streams × 2 fps), the p99 ` +
       `latency (receive → file written) is at most ${step.maximumP99Seconds} s and under 1% of frames were dropped or ` +
-      "failed. An unsustained step is retried once; a receiver stops at its first unsustained step.",
+      "failed. Other helpers share this machine: before each step the harness waits (up to " +
+      `${settings.quietWaitSeconds} s) until the machine is nearly idle, an unsustained step during which other work ` +
+      `took more than ${step.maximumOtherCpuPercent}% of a core is run again (at most twice), and any other ` +
+      "unsustained step is retried once. A receiver stops at its first unsustained step; the steps alternate which " +
+      "receiver goes first.",
     "",
     "![frames per second and p99 latency per participant count](capacity.svg)",
     "",

@@ -8,6 +8,11 @@ export interface SweepSettings {
   readonly step: Omit<StepSettings, "participants" | "senderProcesses">;
   /** Retry an unsustained step once before giving up on the receiver (machine noise). */
   readonly retryFailures: boolean;
+  /**
+   * Before each step, wait up to this many seconds for the shared machine to be quiet; an
+   * unsustained step that other work disturbed is run again (at most twice) without counting.
+   */
+  readonly quietWaitSeconds: number;
   /** After the sweep, run both receivers at 1.5 × the later first unsustained N, with this window (0: skip). */
   readonly overloadWindowSeconds: number;
   /** No new step starts after this many seconds. */
@@ -27,6 +32,7 @@ const common = {
   minimumOutputRatio: 0.97,
   maximumP99Seconds: 1,
   memoryLimitBytes: 6 * 2 ** 30,
+  maximumOtherCpuPercent: 20,
 } as const;
 
 /**
@@ -58,6 +64,7 @@ export function parseSweepArguments(argv: readonly string[]): SweepSettings {
       steps && steps.length > 0 ? steps : quick ? [8, 24] : [8, 16, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128, 160, 192],
     step: { ...common, warmupSeconds: warmup, windowSeconds: window },
     retryFailures: !quick,
+    quietWaitSeconds: quick ? 0 : 90,
     overloadWindowSeconds: quick ? 0 : 30,
     budgetSeconds: quick ? 120 : 14 * 60,
     write: !quick && !argv.includes("--no-write"),

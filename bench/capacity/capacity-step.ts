@@ -19,7 +19,7 @@ const mebibyte = 2 ** 20;
 /** How a step of the sweep is run and judged. */
 export interface StepSettings {
   readonly participants: number;
-  /** Seconds between the bots connecting and the measuring window. */
+  /** Seconds between the last bot connecting (bots join one a second) and the measuring window. */
   readonly warmupSeconds: number;
   /** Length of the measuring window; a multiple of 0.5 s so it spans whole ticks. */
   readonly windowSeconds: number;
@@ -34,6 +34,8 @@ export interface StepSettings {
   readonly maximumP99Seconds: number;
   /** The step ends early when the receiver's RSS passes this (an unbounded receiver under overload). */
   readonly memoryLimitBytes: number;
+  /** A step during which other work used more than this (% of one core) is marked disturbed. */
+  readonly maximumOtherCpuPercent: number;
 }
 
 /** The meeting layout of a step. */
@@ -103,6 +105,10 @@ export interface StepResult {
   readonly reasons: readonly string[];
   /** Set when the step could not run to its end (crash, memory limit). */
   readonly aborted: string | null;
+  /** Other work on the machine used more than `maximumOtherCpuPercent` during the window. */
+  readonly disturbed: boolean;
+  /** Seconds waited for the machine to be quiet before the step, and how busy it was then (% of one core). */
+  readonly quietBefore?: { readonly waitedSeconds: number; readonly busyPercent: number };
 }
 
 /** Bots, participants per bot and screenshares for `participants` (at most `perBot` a bot, 1 in `every` sharing). */
@@ -180,8 +186,12 @@ export async function runStep(
       },
       settings.senderProcesses,
     );
+    // The window holds whole ticks of every bot (it lasts a multiple of 500 ms); it starts once
+    // the last bot has run for the warm-up, half a tick after a tick of the first bot.
     const firstTick = connectedAt[0]!;
-    const windowStart = firstTick + Math.ceil(settings.warmupSeconds * framesPerSecond) * tickMs + tickMs / 2;
+    const lastConnected = connectedAt.at(-1)!;
+    const ticksToWindow = Math.ceil((lastConnected - firstTick + settings.warmupSeconds * 1000) / tickMs);
+    const windowStart = firstTick + ticksToWindow * tickMs + tickMs / 2;
     const windowEnd = windowStart + settings.windowSeconds * 1000;
     await sleepUntil(windowStart);
     await receiver.startWindow();
@@ -226,6 +236,7 @@ export async function runStep(
     }
     if (delta("dropped") + delta("errors") > 0.01 * fps.offered * seconds) reasons.push("dropped or failed frames");
     const exact = after.counters.exact;
+    const otherCpu = round((100 * (machineBusy - receiverCpu - senderCpu)) / seconds);
     return {
       receiver: receiverName,
       layout,
@@ -246,7 +257,7 @@ export async function runStep(
         receiverMsPerFrame: delta("written") > 0 ? round((1000 * receiverCpu) / delta("written"), 2) : null,
         senders: round((100 * senderCpu) / seconds),
         machine: round((100 * machineBusy) / seconds),
-        other: round((100 * (machineBusy - receiverCpu - senderCpu)) / seconds),
+        other: otherCpu,
       },
       memory: {
         rssStartMiB: round(rssStart / mebibyte),
@@ -265,6 +276,7 @@ export async function runStep(
       sustained: reasons.length === 0,
       reasons,
       aborted,
+      disturbed: otherCpu > settings.maximumOtherCpuPercent,
     };
   } finally {
     await senders.stop().catch(() => undefined);

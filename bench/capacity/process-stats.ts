@@ -54,3 +54,28 @@ export async function tryProcessCpuSeconds(pid: number): Promise<number | null> 
     return null;
   }
 }
+
+/** Percent of one core the whole machine was busy over the next `milliseconds` (200% = both cores of two). */
+export async function machineBusyPercent(milliseconds: number): Promise<number> {
+  const before = await machineCpuSeconds();
+  await new Promise((resolve) => setTimeout(resolve, milliseconds));
+  const after = await machineCpuSeconds();
+  return (100 * (after.busy - before.busy)) / (milliseconds / 1000);
+}
+
+/**
+ * Waits, at most `maxWaitMs`, until the machine is nearly idle (under `thresholdPercent` of one
+ * core over 2 s): other work on a shared machine would otherwise decide a step. Resolves with
+ * the seconds waited and the last busy figure.
+ */
+export async function waitForQuietMachine(
+  thresholdPercent: number,
+  maxWaitMs: number,
+): Promise<{ waitedSeconds: number; busyPercent: number }> {
+  const started = Date.now();
+  let busyPercent = await machineBusyPercent(2000);
+  while (busyPercent >= thresholdPercent && Date.now() - started < maxWaitMs) {
+    busyPercent = await machineBusyPercent(2000);
+  }
+  return { waitedSeconds: Math.round((Date.now() - started) / 1000), busyPercent: Math.round(busyPercent) };
+}

@@ -25,6 +25,7 @@ import type { CapacityResults } from "./capacity-results.js";
 import { parseSweepArguments, senderProcessesFor } from "./capacity-settings.js";
 import { runStep, type StepResult, stepLayout } from "./capacity-step.js";
 import { startFramepipeReceiver } from "./framepipe-receiver.js";
+import { waitForQuietMachine } from "./process-stats.js";
 import type { ReceiverName } from "./receiver-under-test.js";
 import { SenderPool } from "./sender-pool.js";
 
@@ -32,7 +33,9 @@ const setup =
   "One machine, 2 cores shared by everything: the receiver under test (a child process: `node packages/cli/bin/framepipe.js run` " +
   "or the minimal receiver), the sender (one or two child processes running createFakeRecallBot from @framepipe/testing at " +
   "rate realtime: pre-rendered FrameLibrary images, base64 encoded once, but each message's JSON is built per send, ~2–4 ms " +
-  "of CPU a frame) and this harness. Receiver CPU is its own process's utime+stime; the sender's CPU is reported beside it " +
+  "of CPU a frame) and this harness. Bots join one every 1 s + 500 ms/bots, so the receiver warms up under a growing " +
+  "load and the bots' ticks are spread over Recall's 500 ms period, as bots of different meetings are; a new receiver " +
+  "process is started for every step. Receiver CPU is its own process's utime+stime; the sender's CPU is reported beside it " +
   "and competes for the same cores, for both receivers alike. Other work on the machine is shown as the load average and " +
   "'other' CPU.";
 
@@ -67,7 +70,16 @@ async function main(): Promise<void> {
   let stoppedByBudget = false;
   let longestStepMs = 0;
 
+  const remainingSeconds = () => settings.budgetSeconds - (Date.now() - started + 2 * longestStepMs) / 1000;
+
   const attempt = async (name: ReceiverName, participants: number, windowSeconds: number): Promise<StepResult> => {
+    const quietBefore = await waitForQuietMachine(
+      settings.step.maximumOtherCpuPercent,
+      1000 * Math.max(0, Math.min(settings.quietWaitSeconds, remainingSeconds())),
+    );
+    if (quietBefore.waitedSeconds > 2) {
+      console.log(`  waited ${quietBefore.waitedSeconds} s for other work on the machine to calm down`);
+    }
     const outputDir = await mkdtemp(join(tmpdir(), "framepipe-capacity-out-"));
     const stepStarted = Date.now();
     try {
@@ -85,10 +97,32 @@ async function main(): Promise<void> {
         senders,
       );
       printStep(result);
-      return result;
+      return { ...result, quietBefore };
     } finally {
       longestStepMs = Math.max(longestStepMs, Date.now() - stepStarted);
       await rm(outputDir, { recursive: true, force: true });
+    }
+  };
+
+  /**
+   * Runs a step until it has a verdict: sustained at once; otherwise run again when other work
+   * disturbed it (at most twice), and once more for machine noise; bounded by the time budget.
+   */
+  const judgedStep = async (name: ReceiverName, participants: number): Promise<StepResult> => {
+    let failures = 0;
+    let disturbances = 0;
+    for (;;) {
+      const result = await attempt(name, participants, settings.step.windowSeconds);
+      steps.push(result);
+      if (result.sustained || remainingSeconds() < 0) return result;
+      if (result.disturbed && disturbances < 2) {
+        disturbances += 1;
+        console.log(`  other work took ${result.cpu.other}% CPU during the window: running N=${participants} again`);
+        continue;
+      }
+      failures += 1;
+      if (!settings.retryFailures || failures >= 2) return result;
+      console.log(`  ${name} did not sustain N=${participants}: retrying once`);
     }
   };
 
@@ -97,17 +131,11 @@ async function main(): Promise<void> {
       const order: ReceiverName[] = index % 2 === 0 ? ["framepipe", "baseline"] : ["baseline", "framepipe"];
       for (const name of order) {
         if (!active.has(name)) continue;
-        if ((Date.now() - started + 2 * longestStepMs) / 1000 > settings.budgetSeconds) {
+        if (remainingSeconds() < 0) {
           stoppedByBudget = true;
           break;
         }
-        let result = await attempt(name, participants, settings.step.windowSeconds);
-        steps.push(result);
-        if (!result.sustained && settings.retryFailures) {
-          console.log(`  ${name} did not sustain N=${participants}: retrying once`);
-          result = await attempt(name, participants, settings.step.windowSeconds);
-          steps.push(result);
-        }
+        const result = await judgedStep(name, participants);
         if (result.sustained) {
           verdicts[name].maxSustained = result.layout.participants;
         } else {

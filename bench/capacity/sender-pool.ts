@@ -73,15 +73,25 @@ export class SenderPool {
     return this.#active.map((worker) => worker.child.pid!);
   }
 
-  /** Starts `bots` bots of `participants` (and `screenshare`) over `processes` workers; resolves with connection times. */
-  async start(plan: FleetPlan, processes: number): Promise<number[]> {
+  /**
+   * Starts `bots` bots of `participants` (and `screenshare`) over `processes` workers, one bot
+   * every `1 s + 500 ms / bots` (a ramp, with the bots' ticks spread evenly over Recall's 500 ms);
+   * resolves with every bot's connection time once all are connected.
+   */
+  async start(
+    plan: Omit<FleetPlan, "startOffsetsMs"> & { readonly bots: number },
+    processes: number,
+  ): Promise<number[]> {
     while (this.#workers.length < processes) this.#workers.push(new SenderWorker());
     const used = Math.min(processes, plan.bots);
     this.#active = this.#workers.slice(0, used);
+    const spacingMs = 1000 + 500 / plan.bots;
+    const { bots, ...fleet } = plan;
     const started = await Promise.all(
       this.#active.map((worker, index) => {
-        const bots = Math.floor(plan.bots / used) + (index < plan.bots % used ? 1 : 0);
-        return worker.request({ type: "start", plan: { ...plan, bots } }, "started");
+        const startOffsetsMs: number[] = [];
+        for (let bot = index; bot < bots; bot += used) startOffsetsMs.push(bot * spacingMs);
+        return worker.request({ type: "start", plan: { ...fleet, startOffsetsMs } }, "started");
       }),
     );
     return started.flatMap((response) => response.connectedAt).sort((left, right) => left - right);

@@ -16,11 +16,16 @@ import {
   FrameLibrary,
 } from "@framepipe/testing";
 
-/** A fleet to run: `bots` connections of `participants` each, `screenshare` of whom share a screen. */
+/** A fleet to run: one bot per start offset, `participants` each, `screenshare` of whom share a screen. */
 export interface FleetPlan {
   readonly url: string;
   readonly token: string;
-  readonly bots: number;
+  /**
+   * When each bot of this worker connects, in milliseconds after the request. Staggered starts
+   * let the receiver warm up under a growing load, and give the bots different phases within
+   * Recall's 500 ms tick, as bots of different meetings have.
+   */
+  readonly startOffsetsMs: readonly number[];
   readonly participants: number;
   readonly screenshare: number;
   /** Seconds of meeting; the step stops the fleet before it ends. */
@@ -50,78 +55,93 @@ export interface SenderCount {
 export type SenderResponse =
   | { readonly id: number; readonly type: "started"; readonly connectedAt: readonly number[] }
   | { readonly id: number; readonly type: "counted"; readonly count: SenderCount }
-  | { readonly id: number; readonly type: "stopped"; readonly count: SenderCount; readonly outcome: string }
+  | { readonly id: number; readonly type: "stopped"; readonly count: SenderCount }
   | { readonly id: number; readonly type: "failed"; readonly message: string };
 
 /** Four distinct images per stream: two seconds of motion at 2 fps before they repeat. */
 const library = new FrameLibrary({ framesPerStream: 4 });
-let fleet: FakeRecallBot | null = null;
-const emptyCount: SenderCount = {
-  framesSent: 0,
-  bytesSent: 0,
-  backpressureWaits: 0,
-  skippedFrames: 0,
-  lostMessages: 0,
-};
+let fleets: FakeRecallBot[] = [];
+let timers: NodeJS.Timeout[] = [];
 
 const reply = (response: SenderResponse): void => {
   process.send?.(response);
 };
 
-function countOf(report: FakeRecallBotReport): SenderCount {
-  const { framesSent, bytesSent, backpressureWaits, skippedFrames, lostMessages } = report.totals;
-  return { framesSent, bytesSent, backpressureWaits, skippedFrames, lostMessages };
+function countOf(reports: readonly FakeRecallBotReport[]): SenderCount {
+  const sum = (field: keyof SenderCount) => reports.reduce((total, report) => total + report.totals[field], 0);
+  return {
+    framesSent: sum("framesSent"),
+    bytesSent: sum("bytesSent"),
+    backpressureWaits: sum("backpressureWaits"),
+    skippedFrames: sum("skippedFrames"),
+    lostMessages: sum("lostMessages"),
+  };
 }
 
-/** Starts the fleet and resolves with each bot's connection time (epoch ms) once all are connected. */
-function start(plan: FleetPlan): Promise<number[]> {
+/**
+ * Renders every image the plan needs (so that no bot waits for a render), then starts one bot per
+ * offset; resolves with each bot's connection time (epoch ms) once all are connected.
+ */
+async function start(plan: FleetPlan): Promise<number[]> {
+  const participants = Array.from({ length: plan.participants }, (_, index) => ({ participantId: index + 1 }));
+  await library.prepare(participants, ["webcam"]);
+  await library.prepare(participants.slice(0, plan.screenshare), ["screenshare"]);
+  const requested = Date.now();
   return new Promise((resolve, reject) => {
     const connectedAt: number[] = [];
     const onEvent = (event: FakeRecallBotEvent): void => {
       if (event.type === "connected") {
         connectedAt.push(Date.now());
-        if (connectedAt.length === plan.bots) resolve(connectedAt);
+        if (connectedAt.length === plan.startOffsetsMs.length) resolve(connectedAt);
       } else if (event.type === "rejected" || event.type === "connect-failed" || event.type === "gave-up") {
         reject(new Error(`bot ${event.bot}: ${event.type}`));
       }
     };
-    fleet = createFakeRecallBot({
-      url: plan.url,
-      token: plan.token,
-      bots: plan.bots,
-      participants: plan.participants,
-      screenshare: plan.screenshare,
-      duration: plan.duration,
-      rate: "realtime",
-      library,
-      // A receiver that falls over ends the step; retrying for 90 s would only hide it.
-      reconnectAttempts: 0,
-      onEvent,
-    });
-    fleet.run().catch(reject);
+    timers = plan.startOffsetsMs.map((offset) =>
+      setTimeout(
+        () => {
+          const fleet = createFakeRecallBot({
+            url: plan.url,
+            token: plan.token,
+            participants: plan.participants,
+            screenshare: plan.screenshare,
+            duration: plan.duration,
+            rate: "realtime",
+            // Rendered above; the library serves the same image to every bot with this participant id.
+            images: ({ participantId, type, counter }) => library.png({ participantId, type, counter }),
+            // A receiver that falls over ends the step; retrying for 90 s would only hide it.
+            reconnectAttempts: 0,
+            onEvent,
+          });
+          fleets.push(fleet);
+          fleet.run().catch(reject);
+        },
+        Math.max(0, requested + offset - Date.now()),
+      ),
+    );
   });
+}
+
+async function stopAll(): Promise<SenderCount> {
+  for (const timer of timers) clearTimeout(timer);
+  timers = [];
+  const reports = await Promise.all(fleets.map((fleet) => fleet.stop()));
+  fleets = [];
+  return countOf(reports);
 }
 
 async function handle(request: SenderRequest): Promise<void> {
   switch (request.type) {
     case "start":
-      if (fleet) await fleet.stop();
+      await stopAll();
       reply({ id: request.id, type: "started", connectedAt: await start(request.plan) });
       return;
     case "count":
-      reply({ id: request.id, type: "counted", count: fleet ? countOf(fleet.report()) : emptyCount });
+      reply({ id: request.id, type: "counted", count: countOf(fleets.map((fleet) => fleet.report())) });
       return;
-    case "stop": {
-      const report = fleet ? await fleet.stop() : null;
-      fleet = null;
-      reply({
-        id: request.id,
-        type: "stopped",
-        count: report ? countOf(report) : emptyCount,
-        outcome: report?.outcome ?? "none",
-      });
+    case "stop":
+      reply({ id: request.id, type: "stopped", count: await stopAll() });
       return;
-    }
     case "exit":
       process.exit(0);
   }

@@ -5,7 +5,11 @@
  * counted. Beside them, the baseline: a hand-written RxJS `mergeMap` receiver with the same sink
  * and concurrency but no flow control, whose memory grows with the backlog.
  *
- * Each case runs in its own child process so peak RSS figures do not mix.
+ * Each case runs in its own child process so peak RSS figures do not mix, twice: as compiled
+ * JavaScript (every workspace package resolved to its `dist/`, what an install from npm runs; the
+ * target is judged on these) and through tsx as in the repository (for information: the loader
+ * thread and the transpiled sources add about 35 MiB before the first frame).
+ * The target's 150 MB are decimal megabytes (143 MiB).
  * Run: pnpm --filter @framepipe/bench overload-memory
  */
 import { execFileSync } from "node:child_process";
@@ -16,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { createPipeline, defineSink, defineSource, type RecallEvent, type VideoFrame, withSeq } from "@framepipe/core";
 import { mergeMap, Subject } from "rxjs";
 import { z } from "zod";
+import { buildWorkspace, compiledBenchFile, compiledNodeArguments } from "./lib/compiled-workspace.js";
 import { incomingFrame } from "./lib/incoming-frame.js";
 import { writeResult } from "./lib/results.js";
 
@@ -33,9 +38,13 @@ const sinkCapacity = (settings.concurrency * 1000) / settings.sinkMilliseconds;
 const offeredPerSecond = sinkCapacity * settings.overload;
 const cases = ["baseline-unbounded", "block", "drop-oldest", "drop-newest"] as const;
 type Case = (typeof cases)[number];
+/** How the case's process loads framepipe. */
+const modes = ["compiled", "tsx"] as const;
+type Mode = (typeof modes)[number];
 
 interface CaseResult {
   readonly case: Case;
+  mode?: Mode;
   offered: number;
   accepted: number;
   /** Frames the sender could not send because the receiver had paused reading (block). */
@@ -62,7 +71,7 @@ async function runCase(name: Case, imageFolder: string): Promise<CaseResult> {
     dropped: {},
     startRssMiB: process.memoryUsage.rss() / 2 ** 20,
     peakRssMiB: 0,
-    limitMiB: name === "baseline-unbounded" ? null : (settings.maxInFlightBytes + 150 * 2 ** 20) / 2 ** 20,
+    limitMiB: name === "baseline-unbounded" ? null : (settings.maxInFlightBytes + 150e6) / 2 ** 20,
   };
   const sample = setInterval(() => {
     result.peakRssMiB = Math.max(result.peakRssMiB, process.memoryUsage.rss() / 2 ** 20);
@@ -174,7 +183,11 @@ console.log(
     `offered ${offeredPerSecond} frames/s (${settings.overload}×) for ${settings.seconds} s; ` +
     `maxInFlightBytes ${settings.maxInFlightBytes / 2 ** 20} MiB`,
 );
-const script = fileURLToPath(import.meta.url);
+buildWorkspace();
+const nodeArguments: Readonly<Record<Mode, readonly string[]>> = {
+  compiled: [...compiledNodeArguments, compiledBenchFile(import.meta.url)],
+  tsx: ["--import", "tsx", fileURLToPath(import.meta.url)],
+};
 const imageFolder = await mkdtemp(join(tmpdir(), "framepipe-overload-"));
 const { FrameLibrary } = await import("@framepipe/testing");
 const library = new FrameLibrary({ framesPerStream: 4 });
@@ -185,16 +198,24 @@ for (let counter = 0; counter < 4; counter += 1) {
   );
 }
 const results: CaseResult[] = [];
-for (const name of cases) {
-  const output = execFileSync(process.execPath, ["--import", "tsx", script, "--case", name, imageFolder], {
-    encoding: "utf8",
-    maxBuffer: 16 * 2 ** 20,
-  });
-  const line = output.trim().split("\n").at(-1)!;
-  results.push(JSON.parse(line) as CaseResult);
+// Peak RSS depends on when V8 gets round to collecting dropped frames, so each judged case runs
+// several times and every run is reported: the target must hold for the worst of them.
+const runsOf = (mode: Mode, name: Case): number => (mode === "compiled" && name !== "baseline-unbounded" ? 3 : 1);
+for (const mode of modes) {
+  for (const name of cases) {
+    for (let run = 0; run < runsOf(mode, name); run += 1) {
+      const output = execFileSync(process.execPath, [...nodeArguments[mode], "--case", name, imageFolder], {
+        encoding: "utf8",
+        maxBuffer: 16 * 2 ** 20,
+      });
+      const line = output.trim().split("\n").at(-1)!;
+      results.push({ ...(JSON.parse(line) as CaseResult), mode });
+    }
+  }
 }
 console.table(
   results.map((result) => ({
+    mode: result.mode,
     case: result.case,
     offered: result.offered,
     "sender slowed": result.senderSlowed,
@@ -208,10 +229,27 @@ console.table(
     within: result.limitMiB === null ? "-" : result.peakRssMiB <= result.limitMiB ? "yes" : "NO",
   })),
 );
+const judged = results.filter((result) => result.mode === "compiled" && result.limitMiB !== null);
+const worst = judged.reduce((high, result) => (result.peakRssMiB > high.peakRssMiB ? result : high));
+const verdict = {
+  met: judged.every((result) => result.peakRssMiB <= result.limitMiB!),
+  worstPeakRssMiB: Math.round(worst.peakRssMiB),
+  worstCase: worst.case,
+  limitMiB: Math.round(worst.limitMiB!),
+};
+console.log(
+  `target (compiled, every run of block, drop-oldest, drop-newest under ${verdict.limitMiB} MiB): ` +
+    `${verdict.met ? "met" : "NOT met"}; worst peak ${verdict.worstPeakRssMiB} MiB (${verdict.worstCase})`,
+);
 const file = await writeResult("overload-memory", "pnpm --filter @framepipe/bench overload-memory", {
   settings: { ...settings, sinkCapacity, offeredPerSecond },
   results,
-  target: "peak RSS ≤ maxInFlightBytes + 150 MB for block, drop-oldest, drop-newest",
+  verdict,
+  target: "peak RSS ≤ maxInFlightBytes + 150 MB for block, drop-oldest, drop-newest (compiled, as installed)",
+  modes: {
+    compiled: "node --conditions=framepipe-compiled: every workspace package from its tsc -b output (dist/)",
+    tsx: "node --import tsx: TypeScript sources, as in the repository (for information)",
+  },
 });
 console.log(`wrote ${file}`);
 await rm(imageFolder, { recursive: true, force: true });

@@ -2,11 +2,14 @@ import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compiledBenchFile } from "../lib/compiled-workspace.js";
 import { freePort } from "../lib/free-port.js";
 import type { LatencyHistogram } from "./latency-histogram.js";
 import { type ReceiverUnderTest, stopChild, waitUntil } from "./receiver-under-test.js";
 
-const script = fileURLToPath(new URL("./minimal-receiver.ts", import.meta.url));
+// Compiled like framepipe's side (run-capacity builds the workspace first): both receivers run
+// plain JavaScript, without tsx's loader thread.
+const script = compiledBenchFile(new URL("./minimal-receiver.ts", import.meta.url).href);
 const benchFolder = fileURLToPath(new URL("..", import.meta.url));
 
 interface BaselineStats {
@@ -26,14 +29,10 @@ export async function startBaselineReceiver(
   const wsPort = await freePort();
   const statsPort = await freePort();
   const log = openSync(join(logDir, "baseline.log"), "a");
-  const child = spawn(
-    process.execPath,
-    [...nodeArguments, "--import", "tsx", script, String(wsPort), String(statsPort), outputDir],
-    {
-      cwd: benchFolder,
-      stdio: ["ignore", log, log],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArguments, script, String(wsPort), String(statsPort), outputDir], {
+    cwd: benchFolder,
+    stdio: ["ignore", log, log],
+  });
   const stats = async (path: string): Promise<BaselineStats> => {
     const response = await fetch(`http://127.0.0.1:${statsPort}${path}`);
     return (await response.json()) as BaselineStats;

@@ -3,6 +3,7 @@ import { openSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compiledNodeArguments } from "../lib/compiled-workspace.js";
 import { freePort } from "../lib/free-port.js";
 import { histogramOf, parsePrometheusText, sumOf } from "./prometheus-text.js";
 import { type ReceiverUnderTest, stopChild, waitUntil } from "./receiver-under-test.js";
@@ -58,7 +59,7 @@ export function capacityConfig(options: {
 }
 
 /**
- * Starts `framepipe run` on {@link capacityConfig} (with extra `runtime` settings) as a child
+ * Starts `framepipe run` (compiled: `--conditions=framepipe-compiled`) on {@link capacityConfig} (with extra `runtime` settings) as a child
  * process (with `nodeArguments`, e.g. `--cpu-prof`) and waits for `/ready`.
  */
 export async function startFramepipeReceiver(
@@ -72,7 +73,8 @@ export async function startFramepipeReceiver(
   const configFile = join(logDir, "capacity-pipeline.yaml");
   await writeFile(configFile, capacityConfig({ wsPort, apiPort, outputDir, runtime }));
   const log = openSync(join(logDir, "framepipe.log"), "a");
-  const child = spawn(process.execPath, [...nodeArguments, cliBin, "run", configFile], {
+  // Compiled JavaScript, as an install from npm runs it (run-capacity builds the workspace first).
+  const child = spawn(process.execPath, [...compiledNodeArguments, ...nodeArguments, cliBin, "run", configFile], {
     cwd: repositoryRoot,
     stdio: ["ignore", log, log],
   });

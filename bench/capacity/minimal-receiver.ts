@@ -4,7 +4,7 @@
  * sharp resize to 320×180 JPEG and `writeFile`, started at once for every message: no queue, no
  * flow control, no validation, no ordering. Run as its own process:
  *
- *   node --import tsx capacity/minimal-receiver.ts <wsPort> <statsPort> <outputDir>
+ *   node dist/capacity/minimal-receiver.js <wsPort> <statsPort> <outputDir>   (after tsc -b)
  *
  * The only additions are measurements, kept off the frame path's hot work: counters, a latency
  * histogram (receive → file written) with framepipe's bucket bounds, and the exact latencies of

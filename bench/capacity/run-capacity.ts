@@ -16,6 +16,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildWorkspace } from "../lib/compiled-workspace.js";
 import { describeMachine, type MachineDescription } from "../lib/machine.js";
 import { writeResult } from "../lib/results.js";
 import { startBaselineReceiver } from "./baseline-receiver.js";
@@ -30,8 +31,9 @@ import type { ReceiverName } from "./receiver-under-test.js";
 import { SenderPool } from "./sender-pool.js";
 
 const setup =
-  "One machine, 2 cores shared by everything: the receiver under test (a child process: `node packages/cli/bin/framepipe.js run` " +
-  "or the minimal receiver), the sender (one or two child processes running createFakeRecallBot from @framepipe/testing at " +
+  "One machine, 2 cores shared by everything: the receiver under test (a child process running compiled JavaScript, as an " +
+  "install from npm does: `node --conditions=framepipe-compiled packages/cli/bin/framepipe.js run`, or the minimal receiver " +
+  "from bench/dist), the sender (one or two child processes running createFakeRecallBot from @framepipe/testing at " +
   "rate realtime: pre-rendered FrameLibrary images, base64 encoded once, but each message's JSON is built per send, ~2–4 ms " +
   "of CPU a frame) and this harness. Bots join one every 1 s + 500 ms/bots, so the receiver warms up under a growing " +
   "load and the bots' ticks are spread over Recall's 500 ms period, as bots of different meetings are; a new receiver " +
@@ -55,6 +57,7 @@ async function render(): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv.includes("--render")) return render();
   const settings = parseSweepArguments(process.argv.slice(2));
+  buildWorkspace();
   const started = Date.now();
   const loadStart = loadavg().map((value) => Number(value.toFixed(2)));
   const logDir = await mkdtemp(join(tmpdir(), "framepipe-capacity-logs-"));

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// In the repository the packages export TypeScript sources; tsx lets the CLI run them without a
-// build step. A published install points at compiled JavaScript and skips the loader.
-import { existsSync } from "node:fs";
+// Runs compiled JavaScript when the package resolves to it, TypeScript sources through tsx
+// otherwise. Resolving the package's own name answers that with the conditions Node runs with:
+// a published install exports dist/ (always compiled); in the repository the packages export
+// their sources, and `node --conditions=framepipe-compiled` (after `tsc -b`) selects dist/ for
+// every workspace package at once, which is how the benchmarks run what users install.
+const entry = import.meta.resolve("@framepipe/cli");
 
-const compiled = new URL("../dist/src/main.js", import.meta.url);
-if (process.env.FRAMEPIPE_USE_DIST === "1" && existsSync(compiled)) {
-  await import(compiled.href);
+if (entry.endsWith(".js")) {
+  await import(new URL("../dist/src/main.js", import.meta.url).href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();

@@ -1,14 +1,7 @@
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-
-interface PackageJson {
-  readonly version: string;
-  readonly dependencies?: Readonly<Record<string, string>>;
-  readonly devDependencies?: Readonly<Record<string, string>>;
-}
+import { cliPackage, type CliPackageJson as PackageJson } from "../package-info.js";
 
 const require = createRequire(import.meta.url);
-const cliPackage = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as PackageJson;
 
 function installedVersion(name: string): string {
   return (require(`${name}/package.json`) as PackageJson).version;

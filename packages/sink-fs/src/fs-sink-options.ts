@@ -1,11 +1,13 @@
-import { compilePathTemplate, pathTemplateFieldList, pathTemplateSchema } from "@framepipe/core/plugin";
+import {
+  compilePathTemplate,
+  pathTemplateFieldList,
+  pathTemplateSchema,
+  STREAM_TEMPLATE_FIELDS,
+} from "@framepipe/core/plugin";
 import { z } from "zod";
 
 /** The default `path` template: one folder per recording, one per stream inside it. */
 export const DEFAULT_PATH_TEMPLATE = "{recording.id}/{participant.id}-{type}/{seq}.{ext}";
-
-/** Fields that identify a stream; a manifest path must use all three. */
-export const STREAM_FIELDS: readonly string[] = ["recording.id", "participant.id", "type"];
 
 const octalMode = z
   .string()
@@ -73,7 +75,7 @@ export const fsSinkOptions = fsSinkObject.superRefine((options, context) => {
   } catch {
     return; // the field's own schema reports template problems
   }
-  const missing = STREAM_FIELDS.filter((field) => !fields.includes(field));
+  const missing = STREAM_TEMPLATE_FIELDS.filter((field) => !fields.includes(field));
   if (missing.length > 0) {
     context.addIssue({
       code: "custom",

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   compilePathTemplate,
+  defaultManifestTemplate,
   defineSink,
   describeError,
   FramepipeError,
@@ -16,7 +17,6 @@ import {
 import { writeFileAtomically } from "./atomic-write.js";
 import { DirectoryCache } from "./directory-cache.js";
 import { type FsSinkOptions, fsSinkOptions } from "./fs-sink-options.js";
-import { defaultManifestTemplate } from "./manifest-path.js";
 import { InsideResolver, type ResolvedFile } from "./resolve-inside.js";
 import { ManifestAppendError, StreamManifests } from "./stream-manifests.js";
 import { errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";

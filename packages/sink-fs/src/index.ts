@@ -5,6 +5,8 @@
 
 import { fsSink } from "./fs-sink.js";
 
+/** The manifest template used when `manifestPath` is not set (from `@framepipe/core`). */
+export { defaultManifestTemplate } from "@framepipe/core";
 export { createFsSink, fsSink } from "./fs-sink.js";
 export {
   DEFAULT_PATH_TEMPLATE,
@@ -12,7 +14,6 @@ export {
   type FsSinkOptionsInput,
   fsSinkOptions,
 } from "./fs-sink-options.js";
-export { defaultManifestTemplate } from "./manifest-path.js";
 export { MANIFEST_FLUSH_LINES, type ManifestLine } from "./stream-manifests.js";
 
 export default fsSink;

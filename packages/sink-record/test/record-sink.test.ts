@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { FramepipeError, groupKeyOf, type SinkInstance, type VideoFrame, withImage } from "@framepipe/core";
-import { createTestContext, createTestFrame, createTestStream } from "@framepipe/testing";
+import { createRecordingContext, createTestContext, createTestFrame, createTestStream } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { type RecordSinkOptionsInput, recallFrameMessage, recordSink } from "../src/index.js";
 import { readFrames, readLines } from "./support/read-recording.js";
-import { recordingContext } from "./support/recording-context.js";
 import { tempDir, walkFiles } from "./support/temp-dir.js";
 
 async function createSink(options: RecordSinkOptionsInput, context = createTestContext()): Promise<SinkInstance> {
@@ -76,7 +75,7 @@ describe("record sink", () => {
 
   it("closes a file when every participant that wrote to it has ended, and reopens it for appending", async () => {
     const dir = await tempDir();
-    const { context, gauges } = recordingContext();
+    const { context, gauges } = createRecordingContext();
     const [first, second] = createTestStream({ participants: 2, frames: 1 });
     const sink = await createSink({ dir, gzip: true }, context);
     await sink.write(first!);
@@ -96,7 +95,7 @@ describe("record sink", () => {
 
   it("keeps at most maxOpenFiles open, closing the least recently written, and loses no line", async () => {
     const dir = await tempDir();
-    const { context, gauges } = recordingContext();
+    const { context, gauges } = createRecordingContext();
     const frames = createTestStream({ participants: 4, frames: 5 });
     const sink = await createSink({ dir, gzip: true, path: "{participant.id}.ndjson.gz", maxOpenFiles: 2 }, context);
     for (const frame of frames) await sink.write(frame);
@@ -172,7 +171,7 @@ describe("record sink", () => {
   it("fails a write whose folder cannot be created with SINK_WRITE_FAILED and keeps writing other files", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, "blocked"), "a file where a folder must go");
-    const { context, counters } = recordingContext();
+    const { context, counters } = createRecordingContext();
     const sink = await createSink({ dir, path: "{recording.id}/{participant.id}.ndjson" }, context);
     const bad = createTestFrame({ recording: { id: "blocked" } });
     const good = createTestFrame({ recording: { id: "fine" } });
@@ -188,7 +187,7 @@ describe("record sink", () => {
 
   it("warns once per format when frames are no longer PNG (a transform re-encoded them before the recorder)", async () => {
     const dir = await tempDir();
-    const { context, logs } = recordingContext();
+    const { context, logs } = createRecordingContext();
     const sink = await createSink({ dir }, context);
     const jpeg = (seq: number) =>
       withImage(createTestFrame({ seq }), {

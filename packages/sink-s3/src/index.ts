@@ -5,6 +5,8 @@
 
 import s3Sink from "./s3-sink.js";
 
+/** The manifest key template used when `manifestKey` is not set (from `@framepipe/core`). */
+export { defaultManifestTemplate as defaultManifestKeyTemplate } from "@framepipe/core";
 export { contentTypeOf } from "./content-type.js";
 export {
   CONNECTION_TIMEOUT_MS,
@@ -12,7 +14,6 @@ export {
   SDK_MAX_ATTEMPTS,
   s3ClientConfig,
 } from "./create-s3-client.js";
-export { defaultManifestKeyTemplate } from "./manifest-key.js";
 export {
   builtinMetadataKeys,
   decodeMetadataValue,

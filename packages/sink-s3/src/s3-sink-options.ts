@@ -1,12 +1,15 @@
-import { compilePathTemplate, pathTemplateFieldList, pathTemplateSchema, secret } from "@framepipe/core/plugin";
+import {
+  compilePathTemplate,
+  pathTemplateFieldList,
+  pathTemplateSchema,
+  STREAM_TEMPLATE_FIELDS,
+  secret,
+} from "@framepipe/core/plugin";
 import { z } from "zod";
 import { builtinMetadataKeys } from "./object-metadata.js";
 
 /** The default `key` template: one folder per recording, one per stream inside it. */
 export const DEFAULT_KEY_TEMPLATE = "{recording.id}/{participant.id}-{type}/{seq}.{ext}";
-
-/** Fields that identify a stream; a manifest key must use all three. */
-export const STREAM_FIELDS: readonly string[] = ["recording.id", "participant.id", "type"];
 
 /** Default number of uploads in flight inside one sink. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -143,7 +146,7 @@ export const s3SinkOptions = s3SinkObject.superRefine((options, context) => {
   } catch {
     return; // the field's own schema reports template problems
   }
-  const missing = STREAM_FIELDS.filter((field) => !fields.includes(field));
+  const missing = STREAM_TEMPLATE_FIELDS.filter((field) => !fields.includes(field));
   if (missing.length > 0) {
     context.addIssue({
       code: "custom",

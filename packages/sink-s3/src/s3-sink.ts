@@ -1,8 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { compilePathTemplate, createServiceRef, defineSink } from "@framepipe/core/plugin";
+import { compilePathTemplate, createServiceRef, defaultManifestTemplate, defineSink } from "@framepipe/core/plugin";
 import { createS3Client, describeEndpoint } from "./create-s3-client.js";
 import { checkBucket } from "./healthcheck.js";
-import { defaultManifestKeyTemplate } from "./manifest-key.js";
 import { secretsOf } from "./s3-errors.js";
 import { S3FrameSink } from "./s3-frame-sink.js";
 import { normalisePrefix, s3SinkOptions } from "./s3-sink-options.js";
@@ -34,7 +33,7 @@ const s3Sink = defineSink({
       options,
       keyTemplate: compilePathTemplate(options.key),
       manifestTemplate: options.manifest
-        ? compilePathTemplate(options.manifestKey ?? defaultManifestKeyTemplate(options.key))
+        ? compilePathTemplate(options.manifestKey ?? defaultManifestTemplate(options.key))
         : null,
       prefix,
       component,

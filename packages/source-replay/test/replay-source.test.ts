@@ -3,6 +3,7 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FramepipeError, type RecallEvent, type VideoFrame, withImage } from "@framepipe/core";
 import {
+  createRecordingContext,
   createTestContext,
   createTestPng,
   createTestStream,
@@ -13,7 +14,6 @@ import {
 import { describe, expect, it } from "vitest";
 import { createReplaySource, type ReplaySourceOptionsInput, replaySourceOptions } from "../src/index.js";
 import { FakeClock } from "./support/fake-clock.js";
-import { recordingContext } from "./support/recording-context.js";
 import { paceFrames, recordingText, writeRecording } from "./support/recordings.js";
 import { tempDir } from "./support/temp-dir.js";
 
@@ -130,7 +130,7 @@ describe("replay source: reading", () => {
       d,
     ];
     await writeFile(join(dir, "mixed.ndjson"), `${lines.join("\n")}\n`);
-    const { context, logs } = recordingContext();
+    const { context, logs } = createRecordingContext();
     const source = replay({ files: join(dir, "mixed.ndjson"), speed: "max" }, {}, context);
     const { events, done } = collect(source);
     await done;
@@ -183,7 +183,7 @@ describe("replay source: reading", () => {
     const whole = Buffer.concat(chunks);
     // Seven whole lines and a few bytes of the eighth: what a crash while writing leaves behind.
     await writeFile(join(dir, "crashed.ndjson.gz"), whole.subarray(0, cut + 10));
-    const { context, logs } = recordingContext();
+    const { context, logs } = createRecordingContext();
     const source = replay({ files: join(dir, "crashed.ndjson.gz"), speed: "max" }, {}, context);
     const { events, done } = collect(source);
     await done;

@@ -19,7 +19,8 @@ import { bufferSentinel, type SplitMessage, spanHasEscape, spanText, splitBuffer
 /** Default {@link ParseOptions.maxBytes}: 16 MiB, above the largest screenshare frame Recall sends. */
 export const defaultMaxMessageBytes = 16 * 1024 * 1024;
 
-const participantActions: ReadonlySet<string> = new Set<ParticipantAction>([
+/** Every `participant_events.*` action Recall sends. */
+export const participantActions: ReadonlySet<string> = new Set<ParticipantAction>([
   "join",
   "leave",
   "update",

@@ -8,6 +8,7 @@ import type { GroupTracker } from "./group-tracker.js";
 import type { GraphNode } from "./pipeline-graph.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
+import { UnknownEventNotices } from "./unknown-event-notices.js";
 
 /** A source node with its pause gate and subscription. */
 export interface SourceEntry {
@@ -41,6 +42,7 @@ export interface SourceIngestOptions {
  */
 export class SourceIngest {
   readonly #options: SourceIngestOptions;
+  readonly #unknownEvents = new UnknownEventNotices();
 
   constructor(options: SourceIngestOptions) {
     this.#options = options;
@@ -87,6 +89,8 @@ export class SourceIngest {
         const participant = groups.participant(event.recording.id, event.participant.id);
         groups.rememberName(participant, event.participant.name);
         if (event.action === "leave") groups.end(participant, "leave");
+      } else if (event.kind === "unknown") {
+        this.#unknownEvents.notice(entry.node.id, event.event, entry.node.component.logger);
       }
       events$.next(event);
     } catch (error) {

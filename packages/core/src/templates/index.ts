@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { defaultManifestTemplate, STREAM_TEMPLATE_FIELDS, templateFolder } from "./manifest-template.js";
 export { compilePathTemplate, type PathTemplate } from "./path-template.js";
 export { pathTemplateFieldList, pathTemplateSchema } from "./path-template-schema.js";
 export { DEFAULT_FALLBACK, SAFE_SEGMENT_MAX_BYTES, toSafeSegment } from "./safe-segment.js";

@@ -195,6 +195,42 @@ describe("events$", () => {
     expect(pipeline.stats().errors).toBe(0);
   });
 
+  it("warns once per unknown event name and source, suggesting the real name of a misspelt one", async () => {
+    const source = memorySource();
+    const logger = recordingLogger();
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        sinks: [component("out", collectSink().definition, ["src"])],
+      }),
+      { logger },
+    );
+    await pipeline.start();
+    const unknown = (event: string): UnknownEvent => ({
+      kind: "unknown",
+      event,
+      context: null,
+      raw: {},
+      receivedAt: 0,
+    });
+    source.handle.emit(unknown("participant_event.join"));
+    source.handle.emit(unknown("participant_event.join"));
+    source.handle.emit(unknown("bot.status_change"));
+    for (let index = 0; index < 100; index += 1) source.handle.emit(unknown(`hostile.${index}`));
+    await pipeline.stop();
+    const warnings = logger.lines.filter(
+      (line) => line.level === "warn" && line.message?.includes("unknown Recall event"),
+    );
+    expect(warnings[0]).toMatchObject({
+      bindings: { component: "source:memory#src" },
+      object: { event: "participant_event.join", didYouMean: "participant_events.join" },
+    });
+    expect(warnings[1]?.object).toEqual({ event: "bot.status_change" });
+    // Bounded per source, whatever a client sends.
+    expect(warnings).toHaveLength(32);
+    expect(pipeline.stats().events.unknown).toBe(103);
+  });
+
   it("counts a source error as a receive error and keeps the other sources going", async () => {
     const failing = memorySource();
     const healthy = memorySource();

@@ -1,20 +1,29 @@
 import type { ComponentMetrics, Logger, PluginContext } from "@framepipe/core";
-import { createTestContext } from "@framepipe/testing";
+import { createTestContext } from "./test-context.js";
 
-/** One log call. */
+/** One call to a {@link createRecordingContext} logger. */
 export interface LogEntry {
   readonly level: string;
   readonly object: Record<string, unknown>;
   readonly message: string | undefined;
 }
 
-/** A plugin context whose logger and metrics record what the sink reports. */
-export function recordingContext(): {
-  context: PluginContext;
-  logs: LogEntry[];
-  gauges: Map<string, number[]>;
-  counters: Map<string, number>;
-} {
+/** What {@link createRecordingContext} returns: the context and what the plugin reported through it. */
+export interface RecordingContext {
+  readonly context: PluginContext;
+  /** Every log call, in order. */
+  readonly logs: LogEntry[];
+  /** Every value each gauge was set to, by gauge name. */
+  readonly gauges: Map<string, number[]>;
+  /** Counter totals by `name` or `name{"label":"value"}` (labels as JSON). */
+  readonly counters: Map<string, number>;
+}
+
+/**
+ * A plugin context whose logger and metrics record what the plugin reports, so a test can assert
+ * that a failure was logged once and counted with the right labels.
+ */
+export function createRecordingContext(): RecordingContext {
   const logs: LogEntry[] = [];
   const gauges = new Map<string, number[]>();
   const counters = new Map<string, number>();

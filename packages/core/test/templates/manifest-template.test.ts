@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaultManifestTemplate, templateDirectory } from "../src/manifest-path.js";
+import { defaultManifestTemplate, templateFolder } from "../../src/templates/index.js";
 
-describe("templateDirectory", () => {
+describe("templateFolder", () => {
   it.each([
     ["{recording.id}/{participant.id}-{type}/{seq}.{ext}", "{recording.id}/{participant.id}-{type}"],
     ["{seq}.{ext}", ""],
@@ -9,8 +9,8 @@ describe("templateDirectory", () => {
     ["{recording.metadata.a/b}-{seq}.{ext}", ""],
     ["x/{recording.metadata.a/b}/{seq}.{ext}", "x/{recording.metadata.a/b}"],
     ["{{a/b}}/{seq}.{ext}", "{{a/b}}"],
-  ])("%s → %s", (template, directory) => {
-    expect(templateDirectory(template)).toBe(directory);
+  ])("%s → %s", (template, folder) => {
+    expect(templateFolder(template)).toBe(folder);
   });
 });
 
@@ -21,6 +21,10 @@ describe("defaultManifestTemplate", () => {
     ["{recording.id}/{participant.id}-{type}-{seq}.{ext}", "{recording.id}/manifest-{participant.id}-{type}.ndjson"],
     ["{seq}.{ext}", "manifest-{recording.id}-{participant.id}-{type}.ndjson"],
     ["{date}/{seq}.{ext}", "{date}/manifest-{recording.id}-{participant.id}-{type}.ndjson"],
+    [
+      "frames/{recording.id}/{participant.id}/{type}/{seq}.{ext}",
+      "frames/{recording.id}/{participant.id}/{type}/manifest.ndjson",
+    ],
   ])("%s → %s", (template, manifest) => {
     expect(defaultManifestTemplate(template)).toBe(manifest);
   });

@@ -11,7 +11,7 @@ import {
   type MessageContext,
   retryWithFullParse,
 } from "./build-recall-event.js";
-import { decodeBase64 } from "./decode-base64.js";
+import { decodeBase64, decodeBase64Span } from "./decode-base64.js";
 import { failure } from "./parse-problem.js";
 import type { ParseOptions, ParseResult, ParticipantAction } from "./recall-event.js";
 import { bufferSentinel, type SplitMessage, spanHasEscape, spanText, splitBufferField } from "./split-buffer-field.js";
@@ -124,7 +124,11 @@ function parseSplit(
     readBuffer: (text) => {
       if (text !== bufferSentinel) return decodeBase64(text);
       // A failed decode may come from a JSON escape such as `\/`: only the full parse can tell.
-      return decodeBase64(spanText(input, split.start, split.end)) ?? retryWithFullParse;
+      const decoded =
+        typeof input === "string"
+          ? decodeBase64(spanText(input, split.start, split.end))
+          : decodeBase64Span(input, split.start, split.end);
+      return decoded ?? retryWithFullParse;
     },
   };
   if (!consumesBuffer(value)) {

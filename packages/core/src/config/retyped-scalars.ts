@@ -1,17 +1,23 @@
 import type { ConfigPath } from "./config-path.js";
 import { type AnySchema, schemaAtPath } from "./zod-introspection.js";
 
-/** An interpolated plain scalar that YAML typing turned into a number, boolean or null. */
+/**
+ * An interpolated scalar that has a second reading: a plain YAML scalar that typing turned into a
+ * number, boolean or null (the other reading is its text), or a JSON string that reads as a
+ * number, boolean or null (JSON quotes every string, so `"port": "${PORT}"` is the only way to
+ * interpolate a number there).
+ */
 export interface RetypedScalar {
   readonly path: ConfigPath;
-  /** The interpolated text before typing. */
-  readonly text: string;
+  /** The value's other reading: the text of a typed YAML scalar, or the typed value of a JSON string. */
+  readonly alternative: unknown;
 }
 
 /**
- * Gives interpolated scalars back their text where the schema wants a string: `token: ${TOKEN}`
- * with `TOKEN=12345678` must stay the string "12345678", while `port: ${PORT}` stays a number.
- * A value is restored only when the typed value fails its schema and the text passes it.
+ * Gives interpolated scalars their other reading where the schema wants it: `token: ${TOKEN}`
+ * with `TOKEN=12345678` must stay the string "12345678", while `port: ${PORT}` stays a number; in
+ * JSON, `"port": "${PORT}"` becomes the number. A value is replaced only when it fails its schema
+ * and the other reading passes it.
  */
 export function restoreStringScalars(
   value: unknown,
@@ -26,9 +32,9 @@ export function restoreStringScalars(
     const target = schemaAtPath(schema, relative);
     if (target === undefined || relative.length === 0) continue;
     const current = valueAt(result, relative);
-    if (isValid(target, current) || !isValid(target, scalar.text)) continue;
+    if (isValid(target, current) || !isValid(target, scalar.alternative)) continue;
     if (result === value) result = structuredClone(value);
-    setAt(result, relative, scalar.text);
+    setAt(result, relative, scalar.alternative);
   }
   return result;
 }

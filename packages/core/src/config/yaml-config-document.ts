@@ -34,7 +34,9 @@ type Position = { line: number; column: number };
  * so `port: ${PORT}` with `PORT=8080` is the number 8080 and `enabled: ${FLAG}` a boolean; quote
  * the scalar (`"${PORT}"`) to keep it a string. An empty result stays an empty string. The text
  * is kept in `retyped`, so an option whose schema wants a string (a numeric token) gets the
- * string back (see `restoreStringScalars`).
+ * string back (see `restoreStringScalars`). JSON has no unquoted strings: there an interpolated
+ * string that reads as a number, boolean or null keeps that reading in `retyped`, and an option
+ * whose schema wants a number gets it (`"port": "${PORT}"`).
  */
 export function parseConfigDocument(
   text: string,
@@ -112,8 +114,14 @@ export function parseConfigDocument(
       if (!result.ok) {
         for (const message of result.messages) problems.error(path, message, { position: nodePosition(node) });
       } else if (result.changed) {
-        node.value = node.type === "PLAIN" ? retypePlainScalar(result.value) : result.value;
-        if (typeof node.value !== "string") retyped.push({ path, text: result.value });
+        if (node.type === "PLAIN") {
+          node.value = retypePlainScalar(result.value);
+          if (typeof node.value !== "string") retyped.push({ path, alternative: result.value });
+        } else {
+          node.value = result.value;
+          const typed = syntax === "JSON" ? retypePlainScalar(result.value) : result.value;
+          if (typeof typed !== "string") retyped.push({ path, alternative: typed });
+        }
       }
     }
   };

@@ -8,7 +8,13 @@
  * drops frames whose score is below `threshold`: a camera pointed at an empty chair, a paused
  * screenshare. Kept frames pass through unchanged (the same objects: nothing is re-encoded).
  */
-import { defineTransform, type Logger, type StreamInfo, type VideoFrame } from "@framepipe/core/plugin";
+import {
+  defineTransform,
+  type Logger,
+  type StreamControls,
+  type StreamInfo,
+  type VideoFrame,
+} from "@framepipe/core/plugin";
 import { concatMap, defer, filter, map, type OperatorFunction } from "rxjs";
 import sharp from "sharp";
 import { z } from "zod";
@@ -159,7 +165,9 @@ export default defineTransform({
     );
     const still = context.metrics.counter("motion_still_frames_total", "Frames dropped as still.", ["type"]);
     return {
-      stream: (stream: StreamInfo) =>
+      // controls.dropped() counts each still frame in framepipe_frames_dropped_total{reason="filtered"}
+      // as it happens, instead of when the participant's stream ends.
+      stream: (stream: StreamInfo, controls: StreamControls) =>
         motionFilter({
           threshold: options.threshold,
           width: options.thumbnailWidth,
@@ -167,7 +175,10 @@ export default defineTransform({
           logger: context.logger,
           onScore: ({ frame, score, kept }) => {
             if (score !== null) scores.observe(score, { type: stream.type });
-            if (!kept) still.inc({ type: stream.type });
+            if (!kept) {
+              still.inc({ type: stream.type });
+              controls.dropped();
+            }
             context.logger.debug(
               { participantId: stream.participantId, type: stream.type, seq: frame.seq, score, kept },
               "motion score",

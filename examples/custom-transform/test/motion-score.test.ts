@@ -1,6 +1,7 @@
 import type { Logger, StreamInfo, VideoFrame } from "@framepipe/core";
 import { createSilentLogger, groupKeyOf, streamKeyOfFrame, withImage } from "@framepipe/core";
 import {
+  createStreamControls,
   createTestContext,
   createTestFrame,
   createTestStream,
@@ -48,7 +49,9 @@ async function runPlugin(frames: readonly VideoFrame[], options: Record<string, 
   const kept: VideoFrame[] = [];
   for (const stream of streams.values()) {
     kept.push(
-      ...(await lastValueFrom(from(stream).pipe(transform.stream(streamInfo(stream[0] as VideoFrame)), toArray()))),
+      ...(await lastValueFrom(
+        from(stream).pipe(transform.stream(streamInfo(stream[0] as VideoFrame), createStreamControls()), toArray()),
+      )),
     );
   }
   return kept;

@@ -30,6 +30,7 @@ export * from "./realistic-png.js";
 export * from "./recall-envelope.js";
 export * from "./recall-messages.js";
 export * from "./recording-context.js";
+export * from "./stream-controls.js";
 export * from "./test-context.js";
 export { testIds, testRecordingStart } from "./test-ids.js";
 export { encodePng, type PngPixels, readPngSize } from "./tiny-png.js";

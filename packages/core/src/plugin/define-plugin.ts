@@ -28,6 +28,17 @@ export interface SourceInstance {
 /** What a per-frame transform returns: a frame, several frames, or `null` to drop it. */
 export type TransformOutput = VideoFrame | readonly VideoFrame[] | null;
 
+/** What the runtime hands a per-stream operator besides its stream's identity. */
+export interface StreamControls {
+  /**
+   * Reports `count` frames (default 1) the operator dropped on purpose (a duplicate, a frame
+   * sampled away), so that they count as dropped, reason `filtered`, right away. Frames an
+   * operator never reports are counted when its stream ends (taken in minus emitted), since only
+   * then is it sure they will not come out; report a frame only once it cannot come out.
+   */
+  dropped(count?: number): void;
+}
+
 /** A running transform: exactly one of `process` and `stream`. */
 export type TransformInstance =
   | {
@@ -42,7 +53,7 @@ export type TransformInstance =
        * Per-stream operator factory: each stream (recording, participant, type) gets its own
        * operator, so per-participant state (dedupe, throttling) is natural.
        */
-      readonly stream: (stream: StreamInfo) => OperatorFunction<VideoFrame, VideoFrame>;
+      readonly stream: (stream: StreamInfo, controls: StreamControls) => OperatorFunction<VideoFrame, VideoFrame>;
       close?(): Awaitable<void>;
     };
 

@@ -1,5 +1,6 @@
 import { Subject, type Subscription } from "rxjs";
 import type { VideoFrame } from "../model/video-frame.js";
+import type { StreamControls } from "../plugin/define-plugin.js";
 import type { TransformComponent } from "./create-components.js";
 import type { FrameFailures } from "./frame-failures.js";
 import type { FrameItem, Lane } from "./lane.js";
@@ -14,9 +15,10 @@ export interface OperatorState {
   inCall: boolean;
   errored: boolean;
   error: unknown;
-  /** Frames pushed in and emitted out: their difference at the stream's end is what it dropped. */
+  /** Frames pushed in, emitted out, and reported dropped: what is left at the stream's end was dropped too. */
   received: number;
   emitted: number;
+  reported: number;
 }
 
 /** What {@link OperatorRunner} needs. */
@@ -25,8 +27,9 @@ export interface OperatorRunnerOptions {
   /** Takes a frame the operator emitted. */
   readonly emit: (lane: Lane, frame: VideoFrame) => void;
   /**
-   * Told, when a stream's operator completes, how many frames it took in and never emitted (a
-   * `dedupe` or `sample` skipping frames): they count as dropped, reason `filtered`.
+   * Told of frames an operator dropped on purpose (a `dedupe` or `sample` skipping frames): when
+   * the operator reports them, and when its stream ends for the ones it took in, never emitted
+   * and never reported. They count as dropped, reason `filtered`.
    */
   readonly dropped: (lane: Lane, count: number) => void;
 }
@@ -79,7 +82,7 @@ export class OperatorRunner {
     if (lane.operator === state) lane.operator = null;
     // Counted once the operator has flushed: before its end a held frame may still come out.
     // An operator that emits more than it receives (splitting frames) drops nothing.
-    const dropped = state.received - state.emitted;
+    const dropped = state.received - state.emitted - state.reported;
     if (dropped > 0 && !state.errored) this.#options.dropped(lane, dropped);
   }
 
@@ -92,8 +95,6 @@ export class OperatorRunner {
   #create(lane: Lane, component: TransformComponent): OperatorState {
     const factory = component.instance.stream;
     if (!factory) throw new TypeError("this transform has no stream() factory");
-    const operator = factory(lane.stream);
-    if (typeof operator !== "function") throw new TypeError("stream() must return an RxJS operator function");
     const subject = new Subject<VideoFrame>();
     let settle: () => void = () => {};
     const state: OperatorState = {
@@ -107,7 +108,17 @@ export class OperatorRunner {
       error: undefined,
       received: 0,
       emitted: 0,
+      reported: 0,
     };
+    const controls: StreamControls = {
+      dropped: (count = 1) => {
+        if (!Number.isInteger(count) || count <= 0) return;
+        state.reported += count;
+        this.#options.dropped(lane, count);
+      },
+    };
+    const operator = factory(lane.stream, controls);
+    if (typeof operator !== "function") throw new TypeError("stream() must return an RxJS operator function");
     state.subscription = operator(subject.asObservable()).subscribe({
       next: (frame) => {
         state.emitted += 1;

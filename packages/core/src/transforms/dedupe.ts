@@ -41,6 +41,8 @@ export interface DedupeFramesOptions {
   readonly perceptual?: { readonly tolerance: number; readonly hash: PerceptualHasher } | undefined;
   /** Told once per stream when an image cannot be hashed (the frame is then kept). */
   readonly logger?: Logger | undefined;
+  /** Told of each frame skipped, as it is skipped (the runtime's `StreamControls.dropped`). */
+  readonly onSkipped?: (() => void) | undefined;
 }
 
 function digestOf(data: Buffer): string {
@@ -81,6 +83,7 @@ export function dedupeFrames(options: DedupeFramesOptions = {}): OperatorFunctio
             const digest = digestOf(frame.image.data);
             if (isIdentical(frame, digest) && skipped < maxSkip) {
               skipped++;
+              options.onSkipped?.();
               return false;
             }
             keep(frame, digest, null);
@@ -112,6 +115,7 @@ export function dedupeFrames(options: DedupeFramesOptions = {}): OperatorFunctio
           identical || (hash !== null && lastHash !== null && hammingDistance(hash, lastHash) <= perceptual.tolerance);
         if (similar && skipped < maxSkip) {
           skipped++;
+          options.onSkipped?.();
           return null;
         }
         return keep(frame, digest, hash);
@@ -156,7 +160,9 @@ export const dedupeTransform = defineTransform({
   options: dedupeOptions,
   async create(options, context) {
     if (options.tolerance === 0) {
-      return { stream: () => dedupeFrames({ maxSkip: options.maxSkip }) };
+      return {
+        stream: (_stream, controls) => dedupeFrames({ maxSkip: options.maxSkip, onSkipped: () => controls.dropped() }),
+      };
     }
     const sharp = await loadSharp({
       component: `transform:dedupe#${context.componentId}`,
@@ -164,6 +170,14 @@ export const dedupeTransform = defineTransform({
       alternative: "or set tolerance: 0 for exact dedupe",
     });
     const perceptual = { tolerance: options.tolerance, hash: createSharpHasher(sharp) };
-    return { stream: () => dedupeFrames({ maxSkip: options.maxSkip, perceptual, logger: context.logger }) };
+    return {
+      stream: (_stream, controls) =>
+        dedupeFrames({
+          maxSkip: options.maxSkip,
+          perceptual,
+          logger: context.logger,
+          onSkipped: () => controls.dropped(),
+        }),
+    };
   },
 });

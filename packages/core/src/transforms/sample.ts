@@ -55,7 +55,12 @@ export function sampleIntervalSeconds(options: Pick<SampleOptions, "fps" | "inte
  * `flushLast`, a skipped final frame is emitted when the stream completes. A timestamp that goes
  * backwards (a restarted recording clock) starts a new timeline.
  */
-export function sampleFrames(intervalSeconds: number, flushLast: boolean): OperatorFunction<VideoFrame, VideoFrame> {
+export function sampleFrames(
+  intervalSeconds: number,
+  flushLast: boolean,
+  /** Told of each frame sampled away, once it can no longer come out. */
+  onDropped?: () => void,
+): OperatorFunction<VideoFrame, VideoFrame> {
   return (source) =>
     new Observable<VideoFrame>((subscriber) => {
       let origin = 0;
@@ -71,6 +76,8 @@ export function sampleFrames(intervalSeconds: number, flushLast: boolean): Opera
           }
           lastTimestamp = timestamp;
           const window = Math.floor((timestamp - origin) / intervalSeconds + jitterAllowance);
+          // A frame waiting for the end of the stream is replaced: it can no longer come out.
+          if (pending !== null) onDropped?.();
           if (window > lastWindow) {
             lastWindow = window;
             pending = null;
@@ -87,6 +94,7 @@ export function sampleFrames(intervalSeconds: number, flushLast: boolean): Opera
           const last = pending;
           pending = null;
           if (flushLast && last !== null) subscriber.next(last);
+          else if (last !== null) onDropped?.();
           subscriber.complete();
         },
       });
@@ -114,6 +122,8 @@ export const sampleTransform = defineTransform({
   options: sampleOptionsSchema,
   create(options) {
     const intervalSeconds = sampleIntervalSeconds(options);
-    return { stream: () => sampleFrames(intervalSeconds, options.flushLast) };
+    return {
+      stream: (_stream, controls) => sampleFrames(intervalSeconds, options.flushLast, () => controls.dropped()),
+    };
   },
 });

@@ -2,6 +2,7 @@ import { bufferCount, filter, map, mergeMap, scan, timer } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { type VideoFrame, withImage } from "../../src/model/video-frame.js";
 import { createPipeline } from "../../src/runtime/create-pipeline.js";
+import { dedupeTransform } from "../../src/transforms/dedupe.js";
 import { component, pipelineConfig } from "./support/config.js";
 import { until } from "./support/deferred.js";
 import { participantEvent } from "./support/events.js";
@@ -86,6 +87,50 @@ describe("per-stream operator transforms", () => {
     // The 7 frames the operator took in and never emitted are counted when its streams end.
     expect(summary.dropped.filtered).toBe(7);
     expect(pipeline.stats().components.third?.dropped).toEqual({ filtered: 7 });
+  });
+
+  it("counts frames an operator reports dropped at once, and not again when the stream ends", async () => {
+    const source = memorySource();
+    const sink = collectSink();
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        transforms: [component("same", dedupeTransform, ["src"], { options: dedupeTransform.options.parse({}) })],
+        sinks: [component("out", sink.definition, ["same"])],
+      }),
+    );
+    await pipeline.start();
+    // Identical images: dedupe keeps the first frame and skips the other four.
+    source.handle.frames(5, { participantId: 1 });
+    await until(() => pipeline.stats().dropped.filtered === 4 && sink.handle.frames.length === 1);
+    expect(sink.handle.streams).toEqual([]);
+    const summary = await pipeline.stop();
+    expect(sink.handle.streams).toHaveLength(1);
+    expect(summary.dropped.filtered).toBe(4);
+    expect(pipeline.stats().components.same).toMatchObject({ received: 5, sent: 1, dropped: { filtered: 4 } });
+  });
+
+  it("ignores a drop report that is not a positive whole number", async () => {
+    const source = memorySource();
+    const sink = collectSink();
+    const reporting = streamTransform((_stream, controls) => (frames) => {
+      controls.dropped(0);
+      controls.dropped(-3);
+      controls.dropped(1.5);
+      return frames;
+    });
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        transforms: [component("odd", reporting, ["src"])],
+        sinks: [component("out", sink.definition, ["odd"])],
+      }),
+    );
+    await pipeline.start();
+    source.handle.frames(2, { participantId: 1 });
+    const summary = await pipeline.stop();
+    expect(summary.written).toEqual({ out: 2 });
+    expect(summary.dropped).toEqual({});
   });
 
   it("waits for an operator's asynchronous outputs before ending the stream", async () => {

@@ -7,7 +7,7 @@ import type { Logger } from "../../src/services/logger.js";
 import { createSharpHasher, dedupeFrames, dedupeTransform } from "../../src/transforms/dedupe.js";
 import { loadSharp, type SharpFactory } from "../../src/transforms/load-sharp.js";
 import { makeFrame } from "./support/make-frame.js";
-import { makeContext, runStream } from "./support/plugin-harness.js";
+import { makeContext, runStream, runStreamCountingDrops } from "./support/plugin-harness.js";
 
 // sharp is not a dependency of core; in this repository it is installed in packages/testing.
 const testingPackage = fileURLToPath(new URL("../../../testing", import.meta.url));
@@ -37,6 +37,13 @@ const longer = Buffer.from("image-a-longer");
 describe("dedupe transform, exact mode", () => {
   it("skips a frame whose bytes equal the last kept frame", async () => {
     expect(await kept({}, [a, Buffer.from(a), a, b, b, a, longer, longer])).toEqual([0, 3, 5, 6]);
+  });
+
+  it("reports every skipped frame to the runtime as it skips it", async () => {
+    const instance = await dedupeTransform.create(dedupeTransform.options.parse({ maxSkip: 2 }), makeContext());
+    const run = await runStreamCountingDrops(instance, framesWith([a, a, a, a, b, b, a]));
+    expect(run.outputs.map((frame) => frame.seq)).toEqual([0, 3, 4, 6]);
+    expect(run.reportedDrops).toBe(3);
   });
 
   it("keeps a frame after maxSkip identical frames in a row", async () => {

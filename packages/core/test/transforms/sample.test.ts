@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { VideoFrame } from "../../src/model/video-frame.js";
 import { sampleFrames, sampleIntervalSeconds, sampleTransform } from "../../src/transforms/sample.js";
 import { makeFrame } from "./support/make-frame.js";
-import { makeContext, runStream } from "./support/plugin-harness.js";
+import { makeContext, runStream, runStreamCountingDrops } from "./support/plugin-harness.js";
 
 function framesAt(timestamps: readonly number[]): VideoFrame[] {
   return timestamps.map((relative, seq) => makeFrame({ relative, seq }));
@@ -17,6 +17,17 @@ async function sampled(input: unknown, timestamps: readonly number[]): Promise<n
 }
 
 describe("sample transform", () => {
+  it.each([
+    [true, [0, 1, 2, 3, 3.5]],
+    [false, [0, 1, 2, 3]],
+  ])("reports each frame it drops once it can no longer come out (flushLast %s)", async (flushLast, kept) => {
+    const instance = await sampleTransform.create(sampleTransform.options.parse({ fps: 1, flushLast }), makeContext());
+    const input = framesAt([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
+    const run = await runStreamCountingDrops(instance, input);
+    expect(run.outputs.map((frame) => frame.timestamp.relative)).toEqual(kept);
+    expect(run.reportedDrops).toBe(input.length - kept.length);
+  });
+
   it("keeps the first frame of each interval and flushes the skipped last frame", async () => {
     const timestamps = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5];
     expect(await sampled({ fps: 1 }, timestamps)).toEqual([0, 1, 2, 3, 3.5]);

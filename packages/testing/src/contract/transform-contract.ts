@@ -13,6 +13,7 @@ import { from, lastValueFrom, toArray } from "rxjs";
 import sharp from "sharp";
 import { createTestFrame, createTestStream } from "../frame-factory.js";
 import { renderFrame } from "../realistic-png.js";
+import { createStreamControls } from "../stream-controls.js";
 import { createTestContext } from "../test-context.js";
 import {
   type ContractAssert,
@@ -75,6 +76,8 @@ interface TransformRun {
   readonly outputs: readonly VideoFrame[];
   /** Raw `process` results, to check their shape. */
   readonly results: readonly TransformOutput[];
+  /** Drops a per-stream operator reported through its stream controls. */
+  readonly reportedDrops: number;
 }
 
 async function createTransform(subject: TransformContractSubject): Promise<TransformInstance> {
@@ -117,8 +120,9 @@ async function runTransform(transform: TransformInstance, inputs: readonly Video
       if (Array.isArray(result)) outputs.push(...(result as readonly VideoFrame[]));
       else outputs.push(result as VideoFrame);
     }
-    return { inputs, outputs, results };
+    return { inputs, outputs, results, reportedDrops: 0 };
   }
+  const controls = createStreamControls();
   const streams = new Map<string, VideoFrame[]>();
   for (const frame of inputs) {
     const key = streamKeyOfFrame(frame);
@@ -127,9 +131,11 @@ async function runTransform(transform: TransformInstance, inputs: readonly Video
   for (const frames of streams.values()) {
     const first = frames[0];
     if (!first) continue;
-    outputs.push(...(await lastValueFrom(from(frames).pipe(transform.stream(streamInfoOf(first)), toArray()))));
+    outputs.push(
+      ...(await lastValueFrom(from(frames).pipe(transform.stream(streamInfoOf(first), controls), toArray()))),
+    );
   }
-  return { inputs, outputs, results };
+  return { inputs, outputs, results, reportedDrops: controls.reportedDrops };
 }
 
 async function runFresh(subject: TransformContractSubject, check: string): Promise<TransformRun> {
@@ -237,6 +243,18 @@ const transformSpecificChecks: ReadonlyArray<ContractCheck<TransformContractSubj
         const match = candidates.find((input) => isDeepStrictEqual(pick(output), pick(input))) ?? first;
         assert.deepEqual(pick(output), pick(match), `output ${index} changed fields it does not document`);
       }
+    },
+  },
+  {
+    name: "reports no more drops than the frames it did not emit",
+    async run(subject, assert: ContractAssert) {
+      const run = await runFresh(subject, "drops");
+      const swallowed = Math.max(0, run.inputs.length - run.outputs.length);
+      assert.ok(
+        run.reportedDrops <= swallowed,
+        `stream controls were told of ${run.reportedDrops} dropped frames, but only ${swallowed} of ` +
+          `${run.inputs.length} frames did not come out: report a frame only once it cannot come out`,
+      );
     },
   },
   {

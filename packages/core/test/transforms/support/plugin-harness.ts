@@ -29,7 +29,22 @@ export const testStream: StreamInfo = {
 
 /** Runs frames through a per-stream transform instance and collects what comes out. */
 export function runStream(instance: TransformInstance, frames: readonly VideoFrame[]): Promise<VideoFrame[]> {
+  return runStreamCountingDrops(instance, frames).then((run) => run.outputs);
+}
+
+/** {@link runStream}, also returning the drops the operator reported through its stream controls. */
+export async function runStreamCountingDrops(
+  instance: TransformInstance,
+  frames: readonly VideoFrame[],
+): Promise<{ outputs: VideoFrame[]; reportedDrops: number }> {
   if (instance.stream === undefined) throw new Error("expected a per-stream transform");
-  const output: Observable<VideoFrame> = from(frames).pipe(instance.stream(testStream));
-  return firstValueFrom(output.pipe(toArray()));
+  let reportedDrops = 0;
+  const controls = {
+    dropped: (count = 1) => {
+      reportedDrops += count;
+    },
+  };
+  const output: Observable<VideoFrame> = from(frames).pipe(instance.stream(testStream, controls));
+  const outputs = await firstValueFrom(output.pipe(toArray()));
+  return { outputs, reportedDrops };
 }

@@ -60,8 +60,9 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .command("schema")
     .description("print the JSON Schema of pipeline files, every known plugin included")
     .option("-o, --output <file>", "write to a file instead of stdout")
+    .option("-c, --config <file>", "also include the plugins this pipeline file lists under plugins:")
     .helpOption("-h, --help", "show help")
-    .action(async (options: { output?: string }) => {
+    .action(async (options: { output?: string; config?: string }) => {
       exitCode = await schemaCommand(options, output);
     });
 
@@ -69,8 +70,9 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .command("plugins")
     .description("list known plugins with their options")
     .option("--json", "machine-readable output")
+    .option("-c, --config <file>", "also include the plugins this pipeline file lists under plugins:")
     .helpOption("-h, --help", "show help")
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean; config?: string }) => {
       exitCode = await pluginsCommand(options, output);
     });
 

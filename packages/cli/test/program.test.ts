@@ -65,6 +65,34 @@ describe("framepipe validate", () => {
 });
 
 describe("framepipe schema and plugins", () => {
+  it("with --config, also describe the plugins the config lists, even while the config is incomplete", async () => {
+    const text = captureOutput();
+    expect(await runCli(["plugins", "--config", fixture("local-plugins")], text)).toBe(0);
+    expect(text.stdout()).toMatch(/source fixture: /);
+    expect(text.stdout()).toMatch(/sink count: /);
+    const schemaOutput = captureOutput();
+    expect(await runCli(["schema", "--config", fixture("local-plugins")], schemaOutput)).toBe(0);
+    const schema = JSON.stringify(JSON.parse(schemaOutput.stdout()));
+    expect(schema).toContain('"fixture"');
+    expect(schema).toContain('"count"');
+    // Without --config, only the official plugins.
+    const plain = captureOutput();
+    expect(await runCli(["schema"], plain)).toBe(0);
+    expect(plain.stdout()).not.toContain('"fixture"');
+  });
+
+  it("with --config, report a plugin module that does not load (exit 1) and leave out shadowed plugins", async () => {
+    const output = captureOutput();
+    expect(await runCli(["plugins", "--json", "--config", fixture("shadowing-plugins")], output)).toBe(1);
+    expect(output.stderr()).toMatch(/pipeline\.yaml:7:\d+ plugins\[2\]: file not found: .\/missing-plugin\.ts/);
+    expect(output.stderr()).toMatch(/transform `filter` is shadowed by the built-in/);
+    const described = JSON.parse(output.stdout()) as Array<{ type: string; options: Array<{ name: string }> }>;
+    expect(described.find((plugin) => plugin.type === "fixture")).toBeDefined();
+    const filters = described.filter((plugin) => plugin.type === "filter");
+    expect(filters).toHaveLength(1);
+    expect(filters[0]?.options.map((option) => option.name)).not.toContain("localOnly");
+  });
+
   it("prints a JSON Schema naming the built-in transforms", async () => {
     const output = captureOutput();
     expect(await runCli(["schema"], output)).toBe(0);

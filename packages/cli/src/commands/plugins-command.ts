@@ -1,10 +1,15 @@
 import { type AnyPluginDefinition, describePluginOptions } from "@framepipe/core";
 import type { CliOutput } from "../cli-output.js";
-import { officialPlugins } from "../official-plugins.js";
+import { knownPlugins } from "../known-plugins.js";
 
-/** `framepipe plugins [--json]`: every known plugin with its summary and options. */
-export async function pluginsCommand(options: { json?: boolean }, output: CliOutput): Promise<number> {
-  const definitions = [...officialPlugins()].sort(
+/**
+ * `framepipe plugins [--json] [--config file]`: every known plugin with its summary and options
+ * (with `--config`, the config's own `plugins:` too; exit 1 when some could not be loaded).
+ */
+export async function pluginsCommand(options: { json?: boolean; config?: string }, output: CliOutput): Promise<number> {
+  const plugins = await knownPlugins(options.config, output);
+  const exitCode = plugins.ok ? 0 : 1;
+  const definitions = plugins.definitions.sort(
     (left, right) => left.kind.localeCompare(right.kind) || left.type.localeCompare(right.type),
   );
   if (options.json) {
@@ -15,14 +20,14 @@ export async function pluginsCommand(options: { json?: boolean }, output: CliOut
       options: describePluginOptions(definition),
     }));
     output.out(JSON.stringify(described, null, 2));
-    return 0;
+    return exitCode;
   }
   if (definitions.length === 0) {
     output.out("no plugins are installed");
-    return 0;
+    return exitCode;
   }
   output.out(definitions.map(formatPlugin).join("\n\n"));
-  return 0;
+  return exitCode;
 }
 
 function formatPlugin(definition: AnyPluginDefinition): string {

@@ -1,14 +1,17 @@
 import { writeFile } from "node:fs/promises";
 import { buildConfigJsonSchema } from "@framepipe/core";
 import type { CliOutput } from "../cli-output.js";
-import { officialPlugins } from "../official-plugins.js";
+import { knownPlugins } from "../known-plugins.js";
 
 /**
- * `framepipe schema [--output file]`: the JSON Schema of a whole pipeline file, every known
- * plugin's options included, for editor completion via `# yaml-language-server: $schema=…`.
+ * `framepipe schema [--output file] [--config file]`: the JSON Schema of a whole pipeline file,
+ * every known plugin's options included (with `--config`, the config's own `plugins:` too), for
+ * editor completion via `# yaml-language-server: $schema=…`. Exits 1 when the config's plugins
+ * could not all be loaded (the schema is still written, without them).
  */
-export async function schemaCommand(options: { output?: string }, output: CliOutput): Promise<number> {
-  const schema = buildConfigJsonSchema(officialPlugins());
+export async function schemaCommand(options: { output?: string; config?: string }, output: CliOutput): Promise<number> {
+  const plugins = await knownPlugins(options.config, output);
+  const schema = buildConfigJsonSchema(plugins.definitions);
   const text = `${JSON.stringify(schema, null, 2)}\n`;
   if (options.output) {
     await writeFile(options.output, text);
@@ -16,5 +19,5 @@ export async function schemaCommand(options: { output?: string }, output: CliOut
   } else {
     output.out(text);
   }
-  return 0;
+  return plugins.ok ? 0 : 1;
 }

@@ -25,6 +25,7 @@ export {
 } from "./define-pipeline.js";
 export { describePipeline } from "./describe-pipeline.js";
 export { describePluginOptions, type PluginOptionDescription } from "./describe-plugin-options.js";
+export { type ConfigPlugins, loadConfigPlugins } from "./load-config-plugins.js";
 export { type LoadPipelineConfigOptions, loadPipelineConfig } from "./load-pipeline-config.js";
 export type * from "./pipeline-config.js";
 export { redactOptions } from "./redact-options.js";

@@ -18,6 +18,11 @@ import {
 const receivedAt = 99;
 const base64 = webcamPng.toString("base64");
 const pngJson = toJson(videoPngMessage());
+// A noisy 480×360 PNG: its base64 is several 64 KiB pieces long, as a real webcam frame's is.
+const largePng = makePng({ width: 480, height: 360, noise: 1 });
+const largeBase64 = largePng.toString("base64");
+const largeJson = toJson(videoPngMessage({ png: largePng }));
+const midPiece = 64 * 1024 + 10;
 
 /** Every sample kind plus the messages that force the fast path to give way. */
 const messages: readonly (readonly [string, string])[] = [
@@ -53,6 +58,12 @@ const messages: readonly (readonly [string, string])[] = [
   ["a schema error", pngJson.replace('"id":100', '"id":"100"')],
   ["invalid JSON after the buffer", `${pngJson.slice(0, -1)},}`],
   ["an unterminated buffer", pngJson.slice(0, pngJson.indexOf(base64) + 100)],
+  ["a large frame (its base64 decoded in pieces)", largeJson],
+  [
+    "a large frame with a bad character in a middle piece",
+    largeJson.replace(largeBase64, `${largeBase64.slice(0, midPiece)}*${largeBase64.slice(midPiece + 1)}`),
+  ],
+  ["a large frame with escaped slashes", largeJson.replace(largeBase64, largeBase64.replaceAll("/", "\\/"))],
 ];
 
 describe("parseRecallMessage: fast path and full parse agree", () => {
@@ -61,6 +72,14 @@ describe("parseRecallMessage: fast path and full parse agree", () => {
     expect(parseRecallMessage(text, { receivedAt })).toEqual(reference);
     expect(parseRecallMessage(Buffer.from(text), { receivedAt })).toEqual(reference);
     expect(parseRecallMessageWithoutFastPath(Buffer.from(text), { receivedAt })).toEqual(reference);
+  });
+
+  it("decodes a large frame's image exactly", () => {
+    const result = parseRecallMessage(Buffer.from(largeJson));
+    expect(largeBase64.length).toBeGreaterThan(3 * 64 * 1024);
+    expect(result.ok && result.event.kind === "video-frame" && result.event.frame.image.data.equals(largePng)).toBe(
+      true,
+    );
   });
 
   it("rejects a message that only pretends to hold the sentinel", () => {

@@ -35,6 +35,8 @@ export interface RuntimeConfig {
   readonly shutdownTimeout: number;
   /** Where `onError: dead-letter` writes; null when not configured. */
   readonly deadLetterDir: string | null;
+  /** Collect garbage once dropped frames add up (see `DroppedMemoryReclaimer`). Default true. */
+  readonly reclaimDroppedMemory?: boolean;
 }
 
 /** The HTTP API serving `/metrics`, `/health`, `/ready`. */

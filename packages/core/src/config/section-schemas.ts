@@ -45,6 +45,14 @@ export const runtimeSchema = z
     shutdownTimeout: durationSchema({ positive: false })
       .prefault("30s")
       .describe("How long a graceful stop may take to drain and finalise before it is forced."),
+    reclaimDroppedMemory: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Under overload (over half of maxInFlightBytes in flight), run a garbage collection each time the frames " +
+          "written or dropped add up to a quarter of the budget (at most 32 MiB; at most 10 a second), so their " +
+          "memory returns promptly. false leaves it to V8, which may run tens of MiB over.",
+      ),
     deadLetterDir: z
       .string()
       .min(1)

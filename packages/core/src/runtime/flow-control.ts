@@ -112,6 +112,8 @@ export interface FlowControlHooks {
   evict(ticket: Ticket, reason: DropReason): void;
   /** Depth or bytes changed. */
   changed(depth: number, bytes: number): void;
+  /** A ticket left (written, dropped or evicted): its frame's bytes are garbage from now on. */
+  released?(bytes: number, inFlightBytes: number): void;
 }
 
 /**
@@ -188,6 +190,7 @@ export class FlowControl {
     if (!stream.tickets.remove(ticket)) return;
     this.#depth -= 1;
     this.#bytes -= ticket.bytes;
+    this.#hooks.released?.(ticket.bytes, this.#bytes);
     if (stream.blocking && stream.depth <= Math.floor(this.#queue * QUEUE_LOW_WATER)) {
       stream.blocking = false;
       for (const gate of stream.sources) {

@@ -7,6 +7,7 @@ import type { RecallEvent } from "../recall/recall-event.js";
 import type { Logger } from "../services/logger.js";
 import { type Clock, sleep } from "./clock.js";
 import type { RuntimeComponent } from "./create-components.js";
+import { DroppedMemoryReclaimer } from "./dropped-memory-reclaimer.js";
 import { ErrorLogLimiter } from "./error-log.js";
 import { FairScheduler } from "./fair-scheduler.js";
 import { FlowControl, SourceGate, type Ticket } from "./flow-control.js";
@@ -60,10 +61,15 @@ export class PipelineEngine {
   #work = 0;
   #idleWaiters: Array<() => void> = [];
   #abandoned = false;
+  readonly #reclaimer: DroppedMemoryReclaimer | null;
 
   constructor(options: EngineOptions) {
     this.#options = options;
     const { config, clock, counters, metrics, logger } = options;
+    this.#reclaimer =
+      config.runtime.reclaimDroppedMemory === false
+        ? null
+        : new DroppedMemoryReclaimer({ budgetBytes: config.runtime.maxInFlightBytes, now: () => clock.now() });
     this.nodes = buildGraph(options.components);
     for (const node of this.nodes) {
       counters.addComponent(node.id, node.component.kind, node.component.config.type);
@@ -77,6 +83,7 @@ export class PipelineEngine {
       [...this.#sources.values()].map((entry) => entry.gate),
       {
         evict: (ticket, reason) => this.#evict(ticket, reason),
+        released: (bytes, inFlightBytes) => this.#reclaimer?.released(bytes, inFlightBytes),
         changed: (depth, bytes) => {
           metrics.queueDepth(depth);
           metrics.inFlightBytes(bytes);
@@ -108,6 +115,7 @@ export class PipelineEngine {
       frames$: this.frames$,
       dispatch: (node, frame, ticket, stream) => this.#dispatch(node, frame, ticket, stream),
       onSourcesComplete: options.onSourcesComplete,
+      onDroppedBytes: (bytes) => this.#reclaimer?.released(bytes, this.flow.bytes),
       stopped: () => this.#abandoned,
     });
     const operators = new OperatorRunner({

@@ -31,6 +31,8 @@ export interface SourceIngestOptions {
   /** Sends an accepted frame into the graph. */
   readonly dispatch: (node: GraphNode, frame: VideoFrame, ticket: Ticket, stream: StreamInfo) => void;
   readonly onSourcesComplete: () => void;
+  /** Told of the bytes of each frame the overflow policy refused. */
+  readonly onDroppedBytes: (bytes: number) => void;
   readonly stopped: () => boolean;
 }
 
@@ -113,8 +115,10 @@ export class SourceIngest {
     if (this.#options.frames$.observed) this.#options.frames$.next(frame);
     const info = stream.info;
     const admitted = flow.admit(info.key, frame.image.data.byteLength, entry.gate, frame);
-    if (typeof admitted === "string") counters.dropped(entry.node.id, admitted);
-    else this.#options.dispatch(entry.node, frame, admitted, info);
+    if (typeof admitted === "string") {
+      counters.dropped(entry.node.id, admitted);
+      this.#options.onDroppedBytes(frame.image.data.byteLength);
+    } else this.#options.dispatch(entry.node, frame, admitted, info);
     return frame;
   }
 

@@ -48,6 +48,7 @@ describe("validatePipelineConfig", () => {
       idleTimeout: 300_000,
       shutdownTimeout: 30_000,
       deadLetterDir: "/srv/pipeline/dead",
+      reclaimDroppedMemory: true,
     });
     expect(config.api).toEqual({ port: 9464, host: "127.0.0.1" });
     expect(config.log).toEqual({ level: "info" });

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { addCounts } from "./sender-counts.js";
 import type { FleetPlan, SenderCount, SenderRequest, SenderRequestBody, SenderResponse } from "./sender-worker.js";
 
 const workerScript = fileURLToPath(new URL("./sender-worker.ts", import.meta.url));
@@ -45,18 +46,6 @@ class SenderWorker {
       this.child.send({ ...request, id });
     });
   }
-}
-
-/** Sums sender counts. */
-function addCounts(counts: readonly SenderCount[]): SenderCount {
-  const sum = (field: keyof SenderCount) => counts.reduce((total, count) => total + count[field], 0);
-  return {
-    framesSent: sum("framesSent"),
-    bytesSent: sum("bytesSent"),
-    backpressureWaits: sum("backpressureWaits"),
-    skippedFrames: sum("skippedFrames"),
-    lostMessages: sum("lostMessages"),
-  };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type FakeRecallBotReport,
   FrameLibrary,
 } from "@framepipe/testing";
+import { addCounts } from "./sender-counts.js";
 
 /** A fleet to run: one bot per start offset, `participants` each, `screenshare` of whom share a screen. */
 export interface FleetPlan {
@@ -68,14 +69,7 @@ const reply = (response: SenderResponse): void => {
 };
 
 function countOf(reports: readonly FakeRecallBotReport[]): SenderCount {
-  const sum = (field: keyof SenderCount) => reports.reduce((total, report) => total + report.totals[field], 0);
-  return {
-    framesSent: sum("framesSent"),
-    bytesSent: sum("bytesSent"),
-    backpressureWaits: sum("backpressureWaits"),
-    skippedFrames: sum("skippedFrames"),
-    lostMessages: sum("lostMessages"),
-  };
+  return addCounts(reports.map((report) => report.totals));
 }
 
 /**

@@ -2,10 +2,14 @@ import { defer, map, type OperatorFunction } from "rxjs";
 import { FramepipeError } from "../errors/framepipe-error.js";
 import { type StreamKey, streamKeyOfFrame } from "../model/stream-key.js";
 import { type IncomingFrame, type VideoFrame, withSeq } from "../model/video-frame.js";
-import { LruMap } from "./lru-map.js";
+import { RecentlyUsedMap } from "../participants/recently-used-map.js";
+import { MAX_REMEMBERED_PARTICIPANTS } from "../participants/remembered-participants.js";
 
-/** How many streams a {@link SequenceCounter} remembers by default. */
-export const DEFAULT_MAX_STREAMS = 100_000;
+/**
+ * How many streams a {@link SequenceCounter} remembers by default: the one bound on what is
+ * remembered of participants, which the runtime and `groupByParticipant` also apply.
+ */
+export const DEFAULT_MAX_STREAMS = MAX_REMEMBERED_PARTICIPANTS;
 
 /** Options for {@link SequenceCounter}. */
 export interface SequenceCounterOptions {
@@ -28,7 +32,7 @@ export interface SequenceCounterOptions {
 export class SequenceCounter {
   /** The most streams remembered at once. */
   readonly maxStreams: number;
-  readonly #next: LruMap<StreamKey, number>;
+  readonly #next: RecentlyUsedMap<StreamKey, number>;
 
   constructor(options: SequenceCounterOptions = {}) {
     const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
@@ -39,7 +43,7 @@ export class SequenceCounter {
       });
     }
     this.maxStreams = maxStreams;
-    this.#next = new LruMap(maxStreams);
+    this.#next = new RecentlyUsedMap(maxStreams);
   }
 
   /** Number of streams currently remembered. */

@@ -1,20 +1,17 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, Subscription } from "rxjs";
 import { FramepipeError } from "../errors/framepipe-error.js";
-import { type GroupEndReason, type GroupKey, groupKeyOf, streamKeyOfFrame } from "../model/stream-key.js";
+import type { GroupKey } from "../model/stream-key.js";
 import { type IncomingFrame, type Participant, withParticipant, withSeq } from "../model/video-frame.js";
+import { GroupTracker, MAX_TIMER_DELAY_MS } from "../participants/group-tracker.js";
+import { ParticipantDirectory } from "../participants/participant-directory.js";
+import { hasName } from "../participants/participant-name.js";
 import type { ParticipantEvent, RecallEvent } from "../recall/recall-event.js";
-import { SequenceCounter } from "./assign-sequence.js";
-import { LruMap } from "./lru-map.js";
+import type { SequenceCounter } from "./assign-sequence.js";
 import { type ParticipantGroup, ParticipantGroupHandle, type SubscriptionTracker } from "./participant-group.js";
+import { schedulerClock } from "./scheduler-clock.js";
 
 /** Default {@link GroupByParticipantOptions.idleTimeout}: 2 minutes. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
-
-/** Participants whose name is remembered between groups (least recently seen forgotten first). */
-const KNOWN_NAMES_LIMIT = 10_000;
-
-/** The longest delay timers accept; longer ones would fire at once. */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /** Options for {@link groupByParticipant}. */
 export interface GroupByParticipantOptions {
@@ -27,8 +24,9 @@ export interface GroupByParticipantOptions {
   /** Scheduler of the idle timers (default `asyncScheduler`; a `TestScheduler` in tests). */
   readonly scheduler?: SchedulerLike;
   /**
-   * Counter that assigns `seq`. Default: a fresh {@link SequenceCounter} per subscription, shared
-   * by every group of that subscription, so a participant who returns continues their numbering.
+   * Counter that assigns `seq`, to share numbering between subscriptions. Default: the
+   * subscription's own per-stream counters, kept across its groups (as the pipeline runtime keeps
+   * them), so a participant who returns continues their numbering.
    */
   readonly sequences?: SequenceCounter;
 }
@@ -46,7 +44,10 @@ export interface GroupByParticipantOptions {
  *   a participant whose group ended starts a new group; `seq` continues (never reused in a stream).
  * - Late names: a participant event or frame carrying a non-empty name updates the known name;
  *   frames with a null, empty or blank name get the known name (via `withParticipant`), frames
- *   with their own name keep it. Known names are kept for the 10 000 most recently named participants.
+ *   with their own name keep it.
+ * - Between groups, the 100 000 most recently seen participants are remembered (their `seq`
+ *   counters and known names), the same bound as the pipeline runtime, which groups with the same
+ *   code; a participant forgotten past it restarts at `seq` 0.
  * - Subscription semantics follow rxjs `groupBy`: subscribe to a group's observables
  *   synchronously on emission (see {@link ParticipantGroup}). Unsubscribing from the output keeps
  *   the input subscribed while any group observable is still subscribed, then releases everything;
@@ -57,13 +58,19 @@ export function groupByParticipant(
   options: GroupByParticipantOptions = {},
 ): OperatorFunction<RecallEvent, ParticipantGroup> {
   const idleTimeout = checkIdleTimeout(options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS);
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const clock = schedulerClock(options.scheduler ?? asyncScheduler);
+  const sequences = options.sequences;
 
   return (source) =>
     new Observable<ParticipantGroup>((subscriber) => {
-      const sequences = options.sequences ?? new SequenceCounter();
-      const knownNames = new LruMap<GroupKey, string>(KNOWN_NAMES_LIMIT);
-      const groups = new Map<GroupKey, ParticipantGroupHandle>();
+      const directory = new ParticipantDirectory();
+      // Open in the tracker exactly when a handle is here: both are opened, ended and cleared together.
+      const handles = new Map<GroupKey, ParticipantGroupHandle>();
+      const groups = new GroupTracker(directory, idleTimeout, clock, (end) => {
+        const handle = handles.get(end.info.key);
+        handles.delete(end.info.key);
+        handle?.end(end.info);
+      });
       const sourceSubscription = new Subscription();
       let outputClosed = false;
       let released = false;
@@ -73,9 +80,9 @@ export function groupByParticipant(
         if (released) return;
         released = true;
         sourceSubscription.unsubscribe();
-        for (const handle of groups.values()) handle.setIdleTimer(null);
         groups.clear();
-        knownNames.clear();
+        handles.clear();
+        directory.clear();
       };
 
       const releaseIfUnused = (): void => {
@@ -93,66 +100,49 @@ export function groupByParticipant(
           };
         });
 
-      const endGroup = (handle: ParticipantGroupHandle, reason: GroupEndReason): void => {
-        groups.delete(handle.key);
-        handle.end(reason);
-      };
-
-      const restartIdleTimer = (handle: ParticipantGroupHandle): void => {
-        if (idleTimeout === Number.POSITIVE_INFINITY) return;
-        handle.setIdleTimer(
-          scheduler.schedule(() => {
-            if (groups.get(handle.key) === handle) endGroup(handle, "idle");
-          }, idleTimeout),
-        );
-      };
-
-      /** The name to use: the participant's own when present (and then remembered), else the known one. */
-      const resolveName = (key: GroupKey, own: string | null, current: string | null): string | null => {
-        if (hasName(own)) {
-          knownNames.set(key, own);
-          return own;
-        }
-        if (hasName(current)) return current;
-        return knownNames.get(key) ?? own;
-      };
-
       const onFrame = (incoming: IncomingFrame): void => {
-        const key = groupKeyOf(incoming.recording.id, incoming.participant.id);
-        let handle = groups.get(key);
-        if (handle === undefined && outputClosed) return;
-        const ownName = incoming.participant.name;
-        const name = resolveName(key, ownName, handle?.participant.name ?? null);
-        const participant: Participant = Object.freeze({ ...incoming.participant, name });
-        if (handle === undefined) {
-          handle = new ParticipantGroupHandle(incoming.recording.id, participant, track);
-          groups.set(key, handle);
-          subscriber.next(handle.group);
-          // The subscriber may have torn everything down while handling the new group.
-          if (released || groups.get(key) !== handle) return;
-        } else {
-          handle.participant = participant;
+        const { recording, participant: own } = incoming;
+        if (outputClosed) {
+          // Only groups still listened to take frames: new participants are dropped, not remembered.
+          const known = directory.find(recording.id, own.id);
+          if (known === undefined || !handles.has(known.groupKey)) return;
         }
-        restartIdleTimer(handle);
-        const frame = withSeq(incoming, sequences.next(streamKeyOfFrame(incoming)));
-        handle.pushFrame(name === ownName ? frame : withParticipant(frame, { name }));
+        const participant = groups.participant(recording.id, own.id);
+        const stream = groups.stream(participant, incoming.type);
+        const name = groups.nameFor(participant, own.name);
+        const snapshot: Participant = Object.freeze({ ...own, name });
+        // Opened (idle timer started) before it is emitted, so whatever the subscriber does
+        // meanwhile (a leave, a teardown) finds the group open.
+        groups.touch(participant, stream);
+        let handle = handles.get(participant.groupKey);
+        if (handle === undefined) {
+          handle = new ParticipantGroupHandle(participant, snapshot, track);
+          handles.set(participant.groupKey, handle);
+          subscriber.next(handle.group);
+          // The subscriber may have torn everything down, or ended the group, while handling it.
+          if (released || handles.get(participant.groupKey) !== handle) return;
+        } else {
+          handle.participant = snapshot;
+        }
+        const seq = sequences ? sequences.next(stream.info.key) : stream.nextSeq++;
+        const frame = withSeq(incoming, seq);
+        handle.pushFrame(name === own.name ? frame : withParticipant(frame, { name }));
       };
 
       const onParticipantEvent = (event: ParticipantEvent): void => {
-        const key = groupKeyOf(event.recording.id, event.participant.id);
-        const handle = groups.get(key);
-        if (handle === undefined && event.action === "leave") return;
-        const name = resolveName(key, event.participant.name, handle?.participant.name ?? null);
-        if (handle === undefined) return;
-        handle.participant = Object.freeze({ ...event.participant, name });
+        const { recording, participant: own } = event;
+        const known = directory.find(recording.id, own.id);
+        const handle = known ? handles.get(known.groupKey) : undefined;
+        if (known === undefined || handle === undefined) {
+          // Without a group an event only teaches a name, and a leave is ignored.
+          if (event.action !== "leave" && hasName(own.name)) {
+            groups.rememberName(groups.participant(recording.id, own.id), own.name);
+          }
+          return;
+        }
+        handle.participant = Object.freeze({ ...own, name: groups.nameFor(known, own.name) });
         handle.pushEvent(event);
-        if (event.action === "leave" && groups.get(key) === handle) endGroup(handle, "leave");
-      };
-
-      const endAll = (finish: (handle: ParticipantGroupHandle) => void): void => {
-        const active = [...groups.values()];
-        groups.clear();
-        for (const handle of active) finish(handle);
+        if (event.action === "leave" && handles.get(known.groupKey) === handle) groups.end(known, "leave");
       };
 
       sourceSubscription.add(
@@ -164,11 +154,14 @@ export function groupByParticipant(
             else if (event.kind === "participant") onParticipantEvent(event);
           },
           error: (error: unknown) => {
-            endAll((handle) => handle.fail(error));
+            const active = [...handles.values()];
+            handles.clear();
+            groups.clear();
+            for (const handle of active) handle.fail(error);
             subscriber.error(error);
           },
           complete: () => {
-            endAll((handle) => handle.end("source-complete"));
+            groups.endAll("source-complete");
             subscriber.complete();
           },
         }),
@@ -179,10 +172,6 @@ export function groupByParticipant(
         releaseIfUnused();
       };
     });
-}
-
-function hasName(name: string | null): name is string {
-  return name !== null && name.trim() !== "";
 }
 
 function checkIdleTimeout(idleTimeout: number): number {

@@ -1,6 +1,7 @@
-import { AsyncSubject, type GroupedObservable, groupBy, type Observable, Subject, type Subscription } from "rxjs";
-import { type GroupEndReason, type GroupInfo, type GroupKey, groupKeyOf } from "../model/stream-key.js";
+import { AsyncSubject, type GroupedObservable, groupBy, type Observable, Subject } from "rxjs";
+import type { GroupEndReason, GroupInfo, GroupKey } from "../model/stream-key.js";
 import type { FrameType, Participant, VideoFrame } from "../model/video-frame.js";
+import type { ParticipantRecord } from "../participants/participant-directory.js";
 import type { ParticipantEvent } from "../recall/recall-event.js";
 
 /**
@@ -52,28 +53,28 @@ export interface ParticipantGroup {
 export type SubscriptionTracker = <T>(observable: Observable<T>) => Observable<T>;
 
 /**
- * The operator-side handle of a group: it owns the subjects and the idle timer and builds the
- * read-only {@link ParticipantGroup} facade that users receive. Internal.
+ * The operator-side handle of a group: it owns the subjects and builds the read-only
+ * {@link ParticipantGroup} facade that users receive. When the group starts and ends is decided by
+ * the shared group tracker, which also owns the idle timer. Internal.
  */
 export class ParticipantGroupHandle {
   readonly key: GroupKey;
   readonly group: ParticipantGroup;
   participant: Participant;
   #endReason: GroupEndReason | null = null;
-  #idleTimer: Subscription | null = null;
   readonly #frames = new Subject<VideoFrame>();
   readonly #events = new Subject<ParticipantEvent>();
   readonly #ended = new AsyncSubject<GroupInfo>();
 
-  constructor(recordingId: string, participant: Participant, track: SubscriptionTracker) {
-    this.key = groupKeyOf(recordingId, participant.id);
+  constructor(record: ParticipantRecord, participant: Participant, track: SubscriptionTracker) {
+    this.key = record.groupKey;
     this.participant = participant;
     const frames$ = track(this.#frames.asObservable());
     const handle = this;
     this.group = Object.freeze({
       key: this.key,
-      recordingId,
-      participantId: participant.id,
+      recordingId: record.recordingId,
+      participantId: record.participantId,
       get participant(): Participant {
         return handle.participant;
       },
@@ -87,12 +88,6 @@ export class ParticipantGroupHandle {
     });
   }
 
-  /** Replaces the idle timer (cancelling the previous one). */
-  setIdleTimer(timer: Subscription | null): void {
-    this.#idleTimer?.unsubscribe();
-    this.#idleTimer = timer;
-  }
-
   pushFrame(frame: VideoFrame): void {
     this.#frames.next(frame);
   }
@@ -102,19 +97,16 @@ export class ParticipantGroupHandle {
   }
 
   /** Ends the group: the reason is readable before `frames$` completes, `ended$` fires last. */
-  end(reason: GroupEndReason): void {
-    this.setIdleTimer(null);
-    this.#endReason = reason;
+  end(info: GroupInfo): void {
+    this.#endReason = info.reason;
     this.#frames.complete();
     this.#events.complete();
-    const { key, recordingId, participantId } = this.group;
-    this.#ended.next(Object.freeze({ key, recordingId, participantId, reason }));
+    this.#ended.next(info);
     this.#ended.complete();
   }
 
   /** Forwards an input error to the group's frames and events. */
   fail(error: unknown): void {
-    this.setIdleTimer(null);
     this.#frames.error(error);
     this.#events.error(error);
     // An error here would surface as unhandled in every `ended$` subscriber; the error already

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ParticipantDirectory } from "../../src/runtime/participant-directory.js";
+import { FramepipeError } from "../../src/errors/framepipe-error.js";
+import { ParticipantDirectory } from "../../src/participants/participant-directory.js";
 
 describe("ParticipantDirectory", () => {
   it("finds the same participant and stream records, with keys built once", () => {
@@ -44,5 +45,45 @@ describe("ParticipantDirectory", () => {
     expect(returning).not.toBe(fourth);
     expect(directory.stream(returning, "webcam").nextSeq).toBe(0);
     expect(directory.get("rec", 2)).not.toBe(second);
+  });
+
+  it("finds a participant without remembering it or changing its recency", () => {
+    const directory = new ParticipantDirectory(2);
+    expect(directory.find("rec", 1)).toBeUndefined();
+    expect(directory.size).toBe(0);
+    const first = directory.get("rec", 1);
+    directory.get("rec", 2);
+    expect(directory.find("rec", 1)).toBe(first);
+    // Finding 1 did not make it recent: it is still the oldest, so 3 pushes it out.
+    directory.get("rec", 3);
+    expect(directory.find("rec", 1)).toBeUndefined();
+  });
+
+  it("remembers names that are not null or blank, and fills them into names that are", () => {
+    const directory = new ParticipantDirectory();
+    const participant = directory.get("rec", 1);
+    expect(directory.nameFor(participant, null)).toBeNull();
+    expect(directory.nameFor(participant, "")).toBe("");
+    expect(directory.nameFor(participant, "Ann")).toBe("Ann");
+    expect(directory.nameFor(participant, null)).toBe("Ann");
+    expect(directory.nameFor(participant, "  ")).toBe("Ann");
+    directory.rememberName(participant, " ");
+    directory.rememberName(participant, null);
+    expect(participant.name).toBe("Ann");
+    directory.rememberName(participant, "Ann B.");
+    expect(directory.nameFor(participant, "")).toBe("Ann B.");
+  });
+
+  it("forgets everyone on clear, and rejects a limit below one", () => {
+    const directory = new ParticipantDirectory();
+    const participant = directory.get("rec", 1);
+    directory.pin(participant);
+    directory.get("rec", 2);
+    directory.clear();
+    expect(directory.size).toBe(0);
+    expect(directory.get("rec", 1)).not.toBe(participant);
+    for (const limit of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new ParticipantDirectory(limit), String(limit)).toThrow(FramepipeError);
+    }
   });
 });

@@ -1,13 +1,16 @@
 /**
  * A Map that keeps at most `limit` entries and forgets the least recently used one first.
- * Internal to the operators: it bounds per-stream and per-participant memory whatever the load.
+ * Internal: it bounds per-participant and per-stream memory whatever the load.
  */
-export class LruMap<K, V> {
+export class RecentlyUsedMap<K, V> {
   readonly limit: number;
   readonly #entries = new Map<K, V>();
+  readonly #onForget: ((key: K, value: V) => void) | undefined;
 
-  constructor(limit: number) {
+  /** `onForget` is told of each entry dropped to stay within `limit` (not of `delete` or `clear`). */
+  constructor(limit: number, onForget?: (key: K, value: V) => void) {
     this.limit = limit;
+    this.#onForget = onForget;
   }
 
   get size(): number {
@@ -30,12 +33,14 @@ export class LruMap<K, V> {
     return this.#entries.get(key);
   }
 
+  /** Stores a value as the most recently used one, forgetting the oldest entries past `limit`. */
   set(key: K, value: V): void {
     this.#entries.delete(key);
     this.#entries.set(key, value);
-    if (this.#entries.size > this.limit) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+    while (this.#entries.size > this.limit) {
+      const [oldestKey, oldestValue] = this.#entries.entries().next().value as [K, V];
+      this.#entries.delete(oldestKey);
+      this.#onForget?.(oldestKey, oldestValue);
     }
   }
 

@@ -1,3 +1,4 @@
+import { byteSizeSchema, formatByteSize } from "@framepipe/core/plugin";
 import { z } from "zod";
 
 /** Default `maxLineBytes`: 64 MiB, far above the largest Recall frame message (a few MiB of base64). */
@@ -24,11 +25,10 @@ export const replaySourceOptions = z.strictObject({
     .boolean()
     .default(false)
     .describe("Start over after the last file instead of completing; stops only when the pipeline stops."),
-  maxLineBytes: z
-    .int()
-    .positive()
-    .default(DEFAULT_MAX_LINE_BYTES)
-    .describe("Longest line accepted, in bytes; a longer one is skipped and counted as too-large."),
+  maxLineBytes: byteSizeSchema()
+    // Written as "64MiB", so option tables and the JSON Schema show the default as people write it.
+    .prefault(formatByteSize(DEFAULT_MAX_LINE_BYTES))
+    .describe("Longest line accepted (e.g. 64MiB); a longer one is skipped and counted as too-large."),
 });
 
 /** Options of the `replay` source as written in a config. */

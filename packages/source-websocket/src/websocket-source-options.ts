@@ -1,6 +1,5 @@
-import { secret } from "@framepipe/core/plugin";
+import { byteSizeSchema, durationSchema, secret } from "@framepipe/core/plugin";
 import { z } from "zod";
-import { byteSizeSchema, durationSchema } from "./units.js";
 
 /** Default `maxPayload`: 16 MiB, above the largest screenshare frame Recall sends as base64. */
 export const defaultMaxPayload = 16 * 1024 * 1024;
@@ -49,7 +48,7 @@ export const websocketSourceOptionsSchema = z
       .describe(
         "Recall workspace verification secret (whsec_…): verifies the webhook-*/svix-* signature headers of the upgrade request.",
       ),
-    signatureTolerance: durationSchema({ allowZero: false })
+    signatureTolerance: durationSchema()
       .prefault("5m")
       .describe("How far a signature's webhook-timestamp may be from now (replay protection)."),
     allowUnauthenticated: z

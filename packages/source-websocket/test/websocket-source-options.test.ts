@@ -52,7 +52,7 @@ describe("websocket source options", () => {
       expect.arrayContaining([
         "secret: expected a Recall verification secret: whsec_ followed by base64",
         "token: expected a token of at least 8 characters",
-        expect.stringMatching(/^maxPayload: expected a size such as 16MiB/),
+        expect.stringMatching(/^maxPayload: expected a positive size such as 64KiB, 256MiB or 1GB .*, got "huge"$/),
         'path: expected a path starting with "/", such as /recall/',
       ]),
     );

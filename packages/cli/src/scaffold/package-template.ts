@@ -70,7 +70,7 @@ function readme(names: PluginNames): string {
       ? "file: ./meeting.ndjson"
       : kind === "sink"
         ? "url: https://example.com/frames"
-        : "minBytes: 1024";
+        : "minBytes: 1KiB";
   const section = kind === "source" ? "sources" : `${kind}s`;
   return `# ${packageName}
 

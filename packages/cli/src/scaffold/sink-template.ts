@@ -8,7 +8,7 @@ import type { PluginSources } from "./plugin-sources.js";
  */
 export function sinkTemplate(names: PluginNames, pluginImport: string): PluginSources {
   const { type, snake } = names;
-  const plugin = `import { defineSink, markTransient, secret } from "@framepipe/core/plugin";
+  const plugin = `import { defineSink, durationSchema, markTransient, secret } from "@framepipe/core/plugin";
 import { z } from "zod";
 
 /**
@@ -26,12 +26,10 @@ export default defineSink({
   options: z.strictObject({
     url: z.url().describe("Endpoint each frame is POSTed to (the image bytes as the body)."),
     token: secret(z.string().min(1)).optional().describe("Sent as Authorization: Bearer <token>. Never printed."),
-    timeout: z
-      .number()
-      .int()
-      .positive()
-      .default(10_000)
-      .describe("Milliseconds before a request is abandoned; it is then retried."),
+    // Durations follow framepipe's one rule: a bare number is milliseconds, strings carry a unit.
+    timeout: durationSchema()
+      .prefault("10s")
+      .describe("How long a request may take (e.g. 10s) before it is abandoned; it is then retried."),
   }),
   create(options, context) {
     const sentBytes = context.metrics.counter("${snake}_sink_sent_bytes_total", "Image bytes POSTed.");

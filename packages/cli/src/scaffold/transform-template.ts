@@ -8,7 +8,7 @@ import type { PluginSources } from "./plugin-sources.js";
  */
 export function transformTemplate(names: PluginNames, pluginImport: string): PluginSources {
   const { type } = names;
-  const plugin = `import { defineTransform } from "@framepipe/core/plugin";
+  const plugin = `import { byteSizeSchema, defineTransform } from "@framepipe/core/plugin";
 import { z } from "zod";
 
 /**
@@ -25,12 +25,10 @@ export default defineTransform({
   type: "${type}",
   summary: "Drops frames whose encoded image is smaller than minBytes; passes the others on.",
   options: z.strictObject({
-    minBytes: z
-      .number()
-      .int()
-      .nonnegative()
-      .default(1024)
-      .describe("Frames whose encoded image has fewer bytes than this are dropped (counted as filtered)."),
+    // Sizes follow framepipe's one rule: a bare number is bytes, strings carry a unit (1KiB, 2MiB).
+    minBytes: byteSizeSchema({ allowZero: true })
+      .prefault("1KiB")
+      .describe("Frames whose encoded image is smaller than this (e.g. 1KiB) are dropped (counted as filtered)."),
   }),
   create(options, context) {
     context.logger.debug({ minBytes: options.minBytes }, "${type} transform created");

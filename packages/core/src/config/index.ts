@@ -27,8 +27,11 @@ export { describePipeline } from "./describe-pipeline.js";
 export { describePluginOptions, type PluginOptionDescription } from "./describe-plugin-options.js";
 export { type ConfigPlugins, loadConfigPlugins } from "./load-config-plugins.js";
 export { type LoadPipelineConfigOptions, loadPipelineConfig } from "./load-pipeline-config.js";
+export { type OptionUnit, optionUnitOf } from "./option-unit.js";
 export type * from "./pipeline-config.js";
 export { redactOptions } from "./redact-options.js";
+export { byteSizeSchema, durationSchema, type UnitSchemaOptions } from "./unit-schemas.js";
+export { formatByteSize, formatDuration, parseByteSize, parseDuration } from "./units.js";
 export {
   type PluginLookupOptions,
   type ValidatePipelineConfigOptions,

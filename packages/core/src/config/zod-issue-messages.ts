@@ -19,6 +19,14 @@ export function unknownKeyMessage(noun: KeyNoun, key: string, known: readonly st
   return `unknown ${noun} \`${key}\`; known ${noun}s: ${known.join(", ")}`;
 }
 
+/**
+ * True when the issue is about a value that was not written: a wrong type, or no branch of a
+ * union (a duration or size option: number or string) matching, for `undefined`.
+ */
+function isMissingValue(issue: z.core.$ZodIssue): boolean {
+  return (issue.code === "invalid_type" || issue.code === "invalid_union") && issue.input === undefined;
+}
+
 /** Records zod issues as config problems whose messages read `expected …, got …`. */
 export function reportZodIssues(options: {
   readonly schema: AnySchema;
@@ -51,7 +59,7 @@ export function reportZodIssues(options: {
       continue;
     }
     const [firstSegment] = issuePath;
-    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    const missing = isMissingValue(issue);
     if (missing && issuePath.length === 1 && options.skipMissingKeys?.has(String(firstSegment))) continue;
     add(path, messageForIssue(schema, issue, issuePath, noun));
   }
@@ -69,7 +77,7 @@ function messageForIssue(
   const got = secret ? redactedText : describeValue(input);
   const expected = target ? describeExpected(target) : undefined;
 
-  if (issue.code === "invalid_type" && input === undefined) {
+  if (isMissingValue(issue)) {
     const what =
       issuePath.length > 0 && typeof issuePath[issuePath.length - 1] === "string" ? `required ${noun}` : "a value";
     return expected ? `missing ${what} (expected ${expected})` : `missing ${what}`;

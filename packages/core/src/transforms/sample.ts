@@ -1,8 +1,8 @@
 import { Observable, type OperatorFunction } from "rxjs";
 import { z } from "zod";
+import { durationSchema } from "../config/unit-schemas.js";
 import type { VideoFrame } from "../model/video-frame.js";
 import { defineTransform } from "../plugin/define-plugin.js";
-import { durationSecondsSchema } from "./duration.js";
 
 /**
  * Share of an interval by which a frame may arrive early and still open the next window. Capture
@@ -17,9 +17,9 @@ const sampleOptions = z.strictObject({
     .positive()
     .optional()
     .describe("Keep at most this many frames per second per stream. Default 1 when neither fps nor interval is set."),
-  interval: durationSecondsSchema
+  interval: durationSchema()
     .optional()
-    .describe('Keep at most one frame per this duration per stream ("500ms", "2s", "1m"); instead of fps.'),
+    .describe("Keep at most one frame per this duration per stream (e.g. 500ms, 2s, 1m); instead of fps."),
   flushLast: z
     .boolean()
     .default(true)
@@ -28,7 +28,7 @@ const sampleOptions = z.strictObject({
     ),
 });
 
-/** Options of the built-in `sample` transform, as validated (`interval` in seconds). */
+/** Options of the built-in `sample` transform, as validated (`interval` in milliseconds). */
 export type SampleOptions = z.output<typeof sampleOptions>;
 
 const sampleOptionsSchema = sampleOptions.superRefine((options, context) => {
@@ -41,22 +41,23 @@ const sampleOptionsSchema = sampleOptions.superRefine((options, context) => {
   }
 });
 
-/** The sampling interval in seconds that the options describe. */
-export function sampleIntervalSeconds(options: Pick<SampleOptions, "fps" | "interval">): number {
+/** The sampling interval in milliseconds that the options describe. */
+export function sampleIntervalMilliseconds(options: Pick<SampleOptions, "fps" | "interval">): number {
   if (options.interval !== undefined) return options.interval;
-  return 1 / (options.fps ?? 1);
+  return 1000 / (options.fps ?? 1);
 }
 
 /**
  * Per-stream sampling on the frames' own timeline (`timestamp.relative`), not the wall clock, so
  * the result is the same live and in a replay at full speed. The timeline is cut into windows of
- * `interval` seconds from the stream's first frame; the first frame of each window is emitted at
+ * `intervalMilliseconds` from the stream's first frame; the first frame of each window is emitted at
  * once (it is the freshest frame at that moment) and the rest of the window is skipped. With
  * `flushLast`, a skipped final frame is emitted when the stream completes. A timestamp that goes
  * backwards (a restarted recording clock) starts a new timeline.
  */
 export function sampleFrames(
-  intervalSeconds: number,
+  /** Length of a window in milliseconds, like every framepipe duration (`1000` for 1 fps). */
+  intervalMilliseconds: number,
   flushLast: boolean,
   /** Told of each frame sampled away, once it can no longer come out. */
   onDropped?: () => void,
@@ -69,13 +70,14 @@ export function sampleFrames(
       let pending: VideoFrame | null = null;
       return source.subscribe({
         next(frame) {
-          const timestamp = frame.timestamp.relative;
+          // `timestamp.relative` is in seconds (Recall's unit); windows are measured in milliseconds.
+          const timestamp = frame.timestamp.relative * 1000;
           if (timestamp < lastTimestamp || lastWindow < 0) {
             origin = timestamp;
             lastWindow = -1;
           }
           lastTimestamp = timestamp;
-          const window = Math.floor((timestamp - origin) / intervalSeconds + jitterAllowance);
+          const window = Math.floor((timestamp - origin) / intervalMilliseconds + jitterAllowance);
           // A frame waiting for the end of the stream is replaced: it can no longer come out.
           if (pending !== null) onDropped?.();
           if (window > lastWindow) {
@@ -121,9 +123,9 @@ export const sampleTransform = defineTransform({
   summary: "Keep at most N frames per second per stream (by frame timestamps), flushing the last one",
   options: sampleOptionsSchema,
   create(options) {
-    const intervalSeconds = sampleIntervalSeconds(options);
+    const intervalMilliseconds = sampleIntervalMilliseconds(options);
     return {
-      stream: (_stream, controls) => sampleFrames(intervalSeconds, options.flushLast, () => controls.dropped()),
+      stream: (_stream, controls) => sampleFrames(intervalMilliseconds, options.flushLast, () => controls.dropped()),
     };
   },
 });

@@ -2,7 +2,7 @@ import { Subject } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { VideoFrame } from "../../src/model/video-frame.js";
-import { sampleFrames, sampleIntervalSeconds, sampleTransform } from "../../src/transforms/sample.js";
+import { sampleFrames, sampleIntervalMilliseconds, sampleTransform } from "../../src/transforms/sample.js";
 import { makeFrame } from "./support/make-frame.js";
 import { makeContext, runStream, runStreamCountingDrops } from "./support/plugin-harness.js";
 
@@ -42,6 +42,7 @@ describe("sample transform", () => {
     const timestamps = Array.from({ length: 13 }, (_, index) => index * 0.5);
     expect(await sampled({ interval: "2s", flushLast: false }, timestamps)).toEqual([0, 2, 4, 6]);
     expect(await sampled({ interval: "1500ms", flushLast: false }, timestamps)).toEqual([0, 1.5, 3, 4.5, 6]);
+    expect(await sampled({ interval: 1500, flushLast: false }, timestamps)).toEqual([0, 1.5, 3, 4.5, 6]);
   });
 
   it("keeps the source rate despite capture jitter when fps matches it", async () => {
@@ -64,7 +65,7 @@ describe("sample transform", () => {
     const input = new Subject<VideoFrame>();
     const output: number[] = [];
     let completed = false;
-    input.pipe(sampleFrames(1, true)).subscribe({
+    input.pipe(sampleFrames(1000, true)).subscribe({
       next: (frame) => output.push(frame.seq),
       complete: () => {
         completed = true;
@@ -95,15 +96,18 @@ describe("sample transform", () => {
   });
 
   it("defaults to 1 fps and validates its options", () => {
-    expect(sampleIntervalSeconds(sampleTransform.options.parse({}))).toBe(1);
-    expect(sampleIntervalSeconds(sampleTransform.options.parse({ fps: 4 }))).toBe(0.25);
-    expect(sampleIntervalSeconds(sampleTransform.options.parse({ interval: "1m" }))).toBe(60);
-    expect(sampleIntervalSeconds(sampleTransform.options.parse({ interval: 0.2 }))).toBe(0.2);
+    expect(sampleIntervalMilliseconds(sampleTransform.options.parse({}))).toBe(1000);
+    expect(sampleIntervalMilliseconds(sampleTransform.options.parse({ fps: 4 }))).toBe(250);
+    expect(sampleIntervalMilliseconds(sampleTransform.options.parse({ interval: "1m" }))).toBe(60_000);
+    // A bare number is milliseconds, as for every duration option (it was seconds before).
+    expect(sampleIntervalMilliseconds(sampleTransform.options.parse({ interval: 200 }))).toBe(200);
+    expect(sampleIntervalMilliseconds(sampleTransform.options.parse({ interval: "0.2s" }))).toBe(200);
 
     const both = sampleTransform.options.safeParse({ fps: 1, interval: "2s" });
     expect(both.error?.issues[0]?.message).toBe("set either fps or interval, not both");
     const badDuration = sampleTransform.options.safeParse({ interval: "soon" });
     expect(badDuration.error?.issues[0]?.message).toMatch(/expected a positive duration .* got "soon"/);
+    expect(sampleTransform.options.safeParse({ interval: 0.2 }).success).toBe(false);
     expect(sampleTransform.options.safeParse({ interval: "0s" }).success).toBe(false);
     expect(sampleTransform.options.safeParse({ fps: 0 }).success).toBe(false);
     expect(sampleTransform.options.safeParse({ rate: 2 }).error?.issues[0]?.code).toBe("unrecognized_keys");

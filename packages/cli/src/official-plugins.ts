@@ -4,12 +4,34 @@ import recordSink from "@framepipe/sink-record";
 import s3Sink from "@framepipe/sink-s3";
 import replaySource from "@framepipe/source-replay";
 import websocketSource from "@framepipe/source-websocket";
-import resizeTransform from "@framepipe/transform-resize";
+import { plugins as imagePlugins } from "@framepipe/transform-resize";
+
+/** An official plugin package the CLI depends on, with the plugins it provides. */
+interface OfficialPackage {
+  readonly name: string;
+  readonly plugins: readonly AnyPluginDefinition[];
+}
+
+// A package may provide several plugins (transform-resize: `resize` and `dedupe-similar`), so a
+// type does not always name its package: the reference docs look the package up here.
+const officialPackages: readonly OfficialPackage[] = [
+  { name: "@framepipe/source-websocket", plugins: [websocketSource] },
+  { name: "@framepipe/source-replay", plugins: [replaySource] },
+  { name: "@framepipe/transform-resize", plugins: imagePlugins },
+  { name: "@framepipe/sink-fs", plugins: [fsSink] },
+  { name: "@framepipe/sink-s3", plugins: [s3Sink] },
+  { name: "@framepipe/sink-record", plugins: [recordSink] },
+];
 
 /**
  * The plugins the `framepipe` command knows without any `plugins:` entry: core's built-ins and the
  * official plugin packages the CLI depends on. Configs still name them by `type` only.
  */
 export function officialPlugins(): AnyPluginDefinition[] {
-  return [...builtinPlugins, websocketSource, replaySource, resizeTransform, fsSink, s3Sink, recordSink];
+  return [...builtinPlugins, ...officialPackages.flatMap((officialPackage) => officialPackage.plugins)];
+}
+
+/** The npm package an official plugin comes from; undefined for core's built-ins and any other plugin. */
+export function officialPackageOf(definition: AnyPluginDefinition): string | undefined {
+  return officialPackages.find((officialPackage) => officialPackage.plugins.includes(definition))?.name;
 }

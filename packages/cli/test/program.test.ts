@@ -57,6 +57,20 @@ describe("framepipe validate", () => {
     expect(output.stderr()).toMatch(/4 problems found/);
   });
 
+  it("knows dedupe-similar from @framepipe/transform-resize without a plugins: entry", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", fixture("similar-frames")], output)).toBe(0);
+    expect(output.stdout()).toMatch(/dedupe-similar/);
+  });
+
+  it("points core dedupe's former perceptual mode at dedupe-similar", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", fixture("perceptual-dedupe-in-core")], output)).toBe(1);
+    expect(output.stderr()).toMatch(
+      /pipeline\.yaml:9:\d+ transforms\.changes\.tolerance: .*did you mean `type: dedupe-similar` \(@framepipe\/transform-resize/,
+    );
+  });
+
   it("exits 1 with a clear message for a missing file", async () => {
     const output = captureOutput();
     expect(await runCli(["validate", "does-not-exist.yaml"], output)).toBe(1);
@@ -99,7 +113,7 @@ describe("framepipe schema and plugins", () => {
     const schema = JSON.parse(output.stdout()) as Record<string, unknown>;
     expect(schema.$schema).toMatch(/json-schema/);
     const text = JSON.stringify(schema);
-    for (const type of ["filter", "sample", "dedupe"]) expect(text).toContain(`"${type}"`);
+    for (const type of ["filter", "sample", "dedupe", "resize", "dedupe-similar"]) expect(text).toContain(`"${type}"`);
   });
 
   it("lists plugins with their options, as text and as JSON", async () => {

@@ -17,6 +17,17 @@ describe("framepipe run", () => {
     expect(output.stderr()).toMatch(/dropped\s+10 filtered/);
   });
 
+  it("runs dedupe-similar from @framepipe/transform-resize without a plugins: entry for it", async () => {
+    const output = captureOutput();
+    const code = await runCommand(fixture("similar-frames"), { status: false, signals: new EventEmitter() }, output);
+    expect(code).toBe(runExitCodes.ok);
+    // The test frames of a stream differ only in one pixel row (their seq): each of the 4 streams
+    // keeps its first frame and skips the 4 look-alikes.
+    expect(output.stderr()).toMatch(/received\s+20 frames/);
+    expect(output.stderr()).toMatch(/written\s+4 to counter/);
+    expect(output.stderr()).toMatch(/dropped\s+16 filtered/);
+  });
+
   it("exits 1 listing the problems of an invalid config, without starting anything", async () => {
     const output = captureOutput();
     const code = await runCommand(fixture("broken"), { status: false, signals: new EventEmitter() }, output);

@@ -29,7 +29,7 @@ const sharpPositions: Readonly<Record<ResizeOptions["position"], string>> = {
   attention: "attention",
 };
 
-/** Where a failure is reported: the component label, e.g. `transform:resize#thumbs`. */
+/** Where a failure is reported: the component label (a plugin context's `label`), e.g. `transform:resize#thumbs`. */
 export interface ResizeFrameContext {
   readonly component?: string;
 }

@@ -14,7 +14,7 @@ export const resizeTransform = defineTransform({
   options: resizeOptionsSchema,
   async create(options, context) {
     configureSharpForFrames();
-    const resize = await createFrameResizer(options, { component: `transform:resize#${context.componentId}` });
+    const resize = await createFrameResizer(options, { component: context.label });
     return { process: resize };
   },
 });

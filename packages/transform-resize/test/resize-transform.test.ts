@@ -44,7 +44,7 @@ transformContract({
 async function createResize(options: ResizeOptionsInput, componentId = "thumbs"): Promise<TransformInstance> {
   return resizeTransform.create(
     resizeOptionsSchema.parse(options),
-    createTestContext({ kind: "transform", componentId }),
+    createTestContext({ kind: "transform", type: "resize", componentId }),
   );
 }
 

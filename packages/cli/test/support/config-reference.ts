@@ -9,13 +9,13 @@ import {
 // Core does not export its section schemas (they are internals of config validation); the
 // reference reads them from the source, which is what this repository-only generator is for.
 import { apiSchema, logSchema, onErrorSchema, runtimeSchema } from "../../../core/src/config/section-schemas.js";
+import { officialPackageOf } from "../../src/official-plugins.js";
 
 /** The command that rewrites docs/config-reference.md, run from the repository root. */
 export const regenerateCommand = "pnpm tsx scripts/generate-config-reference.ts";
 
-/** A zod schema as far as the reference needs it: parse, and walk its definition. */
+/** A zod schema as far as the reference needs it: walk its definition. */
 interface LooseSchema {
-  safeParse(value: unknown): { success: boolean };
   readonly _zod: { readonly def: Readonly<Record<string, unknown>> & { readonly type: string } };
 }
 
@@ -73,17 +73,6 @@ function shapeOf(schema: LooseSchema): Readonly<Record<string, LooseSchema>> {
   return (object?._zod.def.shape ?? {}) as Readonly<Record<string, LooseSchema>>;
 }
 
-/**
- * Durations and sizes accept a number or a string with a unit; core's generic label reads
- * `number | string`. Probing the schema itself tells which unit it takes.
- */
-function unitLabel(schema: LooseSchema | undefined): string | undefined {
-  if (schema === undefined || schema.safeParse("not a unit").success) return undefined;
-  if (schema.safeParse("1500ms").success && schema.safeParse("2m").success) return "duration";
-  if (schema.safeParse("16MiB").success && schema.safeParse("512KiB").success) return "size";
-  return undefined;
-}
-
 /** Text for a table cell: one line, `|` escaped, and `<key>` or `*` kept literal instead of read as HTML or emphasis. */
 function cell(text: string): string {
   return codeCell(text).replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\*/g, "\\*");
@@ -107,9 +96,8 @@ function optionRows(schema: unknown, prefix = ""): string[] {
   const rows: string[] = [];
   for (const option of describePluginOptions({ options: schema as AnyPluginDefinition["options"] })) {
     const child = shape[option.name];
-    const type = unitLabel(child) ?? option.type;
     const description = `${option.description ?? ""}${option.secret ? " Secret: never printed." : ""}`.trim();
-    rows.push(`| \`${prefix}${option.name}\` | ${cell(type)} | ${defaultCell(option)} | ${cell(description)} |`);
+    rows.push(`| \`${prefix}${option.name}\` | ${cell(option.type)} | ${defaultCell(option)} | ${cell(description)} |`);
     // One level of nesting (`crop.left`, `credentials.accessKeyId`): objects written inline.
     if (prefix === "" && child !== undefined) {
       for (const nested of objectSchemasOf(child)) rows.push(...optionRows(nested, `${option.name}.`));
@@ -125,9 +113,11 @@ function optionTable(schema: unknown): string {
 }
 
 function packageOf(definition: AnyPluginDefinition): string {
-  return builtinPlugins.includes(definition as (typeof builtinPlugins)[number])
-    ? "Built into `@framepipe/core`."
-    : `Package: \`@framepipe/${definition.kind}-${definition.type}\`.`;
+  if (builtinPlugins.includes(definition as (typeof builtinPlugins)[number])) return "Built into `@framepipe/core`.";
+  // A package may hold several plugins (transform-resize has `dedupe-similar` too), so the name
+  // comes from the CLI's list, and `@framepipe/<kind>-<type>` only for plugins outside it.
+  const name = officialPackageOf(definition) ?? `@framepipe/${definition.kind}-${definition.type}`;
+  return `Package: \`${name}\`.`;
 }
 
 function pluginSection(definition: AnyPluginDefinition): string {
@@ -162,10 +152,9 @@ export function renderConfigReference(definitions: readonly AnyPluginDefinition[
     "explained in [configuration.md](configuration.md); `framepipe plugins` prints the same options in a",
     "terminal, and `framepipe schema` gives them to your editor.",
     "",
-    "Units: a **duration** is a number of milliseconds or a string such as `500ms`, `30s`, `5m`, `1h`",
-    "(`1.5s` works too). A **size** is a number of bytes or a string such as `512KiB`, `256MiB`, `1GB`",
-    "(KB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024; case does not matter). Options marked",
-    "secret are never printed: `framepipe validate`, logs and error messages show `[redacted]`.",
+    "A **duration** or a **size** follows one rule for every option: see",
+    "[durations and sizes](configuration.md#durations-and-sizes). Options marked secret are never",
+    "printed: `framepipe validate`, logs and error messages show `[redacted]`.",
     "",
     "## Top level",
     "",

@@ -3,13 +3,7 @@ import { dedupeTransform } from "./dedupe.js";
 import { filterTransform } from "./filter.js";
 import { sampleTransform } from "./sample.js";
 
-export {
-  type DedupeFramesOptions,
-  type DedupeOptions,
-  dedupeFrames,
-  dedupeTransform,
-  type PerceptualHasher,
-} from "./dedupe.js";
+export { type DedupeFramesOptions, type DedupeOptions, dedupeFrames, dedupeTransform } from "./dedupe.js";
 export { type FilterOptions, filterTransform } from "./filter.js";
 export { type SampleOptions, sampleFrames, sampleTransform } from "./sample.js";
 

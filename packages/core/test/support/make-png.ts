@@ -16,7 +16,7 @@ const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * A real, decodable 8-bit PNG (signature, IHDR, one IDAT, IEND, correct CRCs) made with node:zlib
- * only, since core cannot depend on sharp. A gradient plus seeded noise keeps files from shrinking
+ * only, since core has no image library. A gradient plus seeded noise keeps files from shrinking
  * to nothing, so a few hundred pixels give a few KB.
  */
 export function makePng(options: MakePngOptions): Buffer {

@@ -1,24 +1,12 @@
-import { fileURLToPath } from "node:url";
 import { from, lastValueFrom, toArray } from "rxjs";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { validatePipelineConfig } from "../../src/config/validate-pipeline-config.js";
 import type { VideoFrame } from "../../src/model/video-frame.js";
-import type { Logger } from "../../src/services/logger.js";
-import { createSharpHasher, dedupeFrames, dedupeTransform } from "../../src/transforms/dedupe.js";
-import { loadSharp, type SharpFactory } from "../../src/transforms/load-sharp.js";
+import { dedupeFrames, dedupeTransform } from "../../src/transforms/dedupe.js";
+import { testPlugins } from "../config/support/test-plugins.js";
 import { makeFrame } from "./support/make-frame.js";
 import { makeContext, runStream, runStreamCountingDrops } from "./support/plugin-harness.js";
-
-// sharp is not a dependency of core; in this repository it is installed in packages/testing.
-const testingPackage = fileURLToPath(new URL("../../../testing", import.meta.url));
-vi.mock("../../src/transforms/load-sharp.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/transforms/load-sharp.js")>();
-  return {
-    ...original,
-    loadSharp: (options: Parameters<typeof original.loadSharp>[0]) =>
-      original.loadSharp({ ...options, searchPaths: [testingPackage] }),
-  };
-});
 
 function framesWith(images: readonly Buffer[]): VideoFrame[] {
   return images.map((data, seq) => makeFrame({ seq, data }));
@@ -34,7 +22,7 @@ const a = Buffer.from("image-a");
 const b = Buffer.from("image-b");
 const longer = Buffer.from("image-a-longer");
 
-describe("dedupe transform, exact mode", () => {
+describe("dedupe transform", () => {
   it("skips a frame whose bytes equal the last kept frame", async () => {
     expect(await kept({}, [a, Buffer.from(a), a, b, b, a, longer, longer])).toEqual([0, 3, 5, 6]);
   });
@@ -69,9 +57,15 @@ describe("dedupe transform, exact mode", () => {
     expect((await runStream(instance, framesWith([a, b]))).map((frame) => frame.seq)).toEqual([0, 1]);
   });
 
+  it("works as a plain operator, without the runtime", async () => {
+    const output = await lastValueFrom(from(framesWith([a, a, b, b, a])).pipe(dedupeFrames(), toArray()));
+    expect(output.map((frame) => frame.seq)).toEqual([0, 2, 4]);
+  });
+
   it("validates its options and describes each one", () => {
-    expect(dedupeTransform.options.parse({})).toEqual({ tolerance: 0 });
-    expect(dedupeTransform.options.safeParse({ tolerance: 65 }).success).toBe(false);
+    expect(dedupeTransform.options.parse({})).toEqual({});
+    expect(dedupeTransform.options.parse({ tolerance: 0 })).toEqual({ tolerance: 0 });
+    expect(dedupeTransform.options.safeParse({ tolerance: 4 }).success).toBe(false);
     expect(dedupeTransform.options.safeParse({ tolerance: 1.5 }).success).toBe(false);
     expect(dedupeTransform.options.safeParse({ maxSkip: 0 }).success).toBe(false);
     expect(dedupeTransform.options.safeParse({ treshold: 3 }).error?.issues[0]?.code).toBe("unrecognized_keys");
@@ -85,72 +79,24 @@ describe("dedupe transform, exact mode", () => {
   });
 });
 
-describe("dedupe transform, perceptual mode", () => {
-  let sharp: SharpFactory;
-  let gradient: Buffer;
-  let gradientRecompressed: Buffer;
-  let gradientNoisy: Buffer;
-  let inverted: Buffer;
-
-  async function png(pixel: (x: number, y: number) => number, compressionLevel = 6): Promise<Buffer> {
-    const width = 90;
-    const height = 60;
-    const raw = Buffer.alloc(width * height * 3);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) raw.fill(pixel(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
-    }
-    const encoder = (
-      sharp as unknown as (input: Buffer, options: object) => { png(options: object): { toBuffer(): Promise<Buffer> } }
-    )(raw, { raw: { width, height, channels: 3 } });
-    return encoder.png({ compressionLevel }).toBuffer();
-  }
-
-  beforeAll(async () => {
-    sharp = await loadSharp({ component: "test", feature: "test" });
-    const ramp = (x: number, y: number) => (x * 2 + y) % 256;
-    gradient = await png(ramp);
-    gradientRecompressed = await png(ramp, 1);
-    gradientNoisy = await png((x, y) => ramp(x, y) + ((x * 7 + y * 3) % 2));
-    inverted = await png((x, y) => 255 - ramp(x, y));
-  });
-
-  it("skips a re-encoded or slightly noisy image and keeps a different one", async () => {
-    expect(gradientRecompressed.equals(gradient)).toBe(false);
-    expect(gradientNoisy.equals(gradient)).toBe(false);
-    const images = [gradient, gradientRecompressed, gradientNoisy, inverted, inverted, gradient];
-    expect(await kept({ tolerance: 4 }, images)).toEqual([0, 3, 5]);
-    expect(await kept({ tolerance: 0 }, images)).toEqual([0, 1, 2, 3, 5]);
-  });
-
-  it("honours maxSkip in perceptual mode", async () => {
-    const images = [gradient, gradientNoisy, gradientRecompressed, gradientNoisy, gradient];
-    expect(await kept({ tolerance: 4, maxSkip: 2 }, images)).toEqual([0, 3]);
-  });
-
-  it("keeps frames it cannot decode and warns once", async () => {
-    const warn = vi.fn();
-    const logger = { warn } as unknown as Logger;
-    const frames = framesWith([gradient, Buffer.from("not an image"), Buffer.from("still not an image"), gradient]);
-    const operator = dedupeFrames({ perceptual: { tolerance: 4, hash: createSharpHasher(sharp) }, logger });
-    const output = await lastValueFrom(from(frames).pipe(operator, toArray()));
-    expect(output.map((frame) => frame.seq)).toEqual([0, 1, 2, 3]);
-    expect(warn).toHaveBeenCalledTimes(1);
-  });
-
-  it("hashes one frame at a time, keeping stream order", async () => {
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const hash = async (image: Buffer): Promise<bigint> => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      inFlight--;
-      return image.equals(a) ? 0n : 0xffffn;
-    };
-    const output = await lastValueFrom(
-      from(framesWith([a, b, a, b])).pipe(dedupeFrames({ perceptual: { tolerance: 2, hash } }), toArray()),
+describe("dedupe transform, perceptual mode asked of core", () => {
+  it("is a validation error that points at dedupe-similar in @framepipe/transform-resize", async () => {
+    const result = await validatePipelineConfig(
+      {
+        version: 1,
+        sources: { recall: { type: "websocket" } },
+        transforms: { changes: { type: "dedupe", inputs: ["recall"], tolerance: 6 } },
+        sinks: { disk: { type: "fs", inputs: ["changes"], dir: "./frames" } },
+      },
+      { builtins: testPlugins },
     );
-    expect(output.map((frame) => frame.seq)).toEqual([0, 1, 2, 3]);
-    expect(maxInFlight).toBe(1);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]?.path).toBe("transforms.changes.tolerance");
+    expect(result.problems[0]?.message).toBe(
+      "perceptual dedupe is not in core: did you mean `type: dedupe-similar` (@framepipe/transform-resize, " +
+        "built into the framepipe CLI)? Core `dedupe` skips byte-identical images only and accepts tolerance 0, got 6",
+    );
   });
 });

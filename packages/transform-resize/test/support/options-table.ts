@@ -1,9 +1,17 @@
-import { describePluginOptions, type PluginOptionDescription } from "@framepipe/core";
+import { type AnyPluginDefinition, describePluginOptions, type PluginOptionDescription } from "@framepipe/core";
+import { dedupeSimilarTransform } from "../../src/dedupe-similar-transform.js";
 import { resizeTransform } from "../../src/resize-transform.js";
 
-/** Markers around the generated table in README.md. */
-export const tableStart = "<!-- options-table:start (generated from the schema; see test/readme.test.ts) -->";
-export const tableEnd = "<!-- options-table:end -->";
+/** The plugins whose options README.md documents, each in its own generated table. */
+export const documentedPlugins: readonly AnyPluginDefinition[] = [resizeTransform, dedupeSimilarTransform];
+
+/** Markers around the generated table of one plugin in README.md. */
+export function tableMarkers(definition: AnyPluginDefinition): { readonly start: string; readonly end: string } {
+  return {
+    start: `<!-- options-table ${definition.type}:start (generated from the schema; see test/readme.test.ts) -->`,
+    end: `<!-- options-table ${definition.type}:end -->`,
+  };
+}
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -16,9 +24,9 @@ function defaultText(option: PluginOptionDescription): string {
   return `\`${cell(value)}\``;
 }
 
-/** The README options table of the resize transform, from its zod schema's descriptions. */
-export function renderOptionsTable(): string {
-  const rows = describePluginOptions(resizeTransform).map(
+/** The README options table of a plugin, from its zod schema's descriptions. */
+export function renderOptionsTable(definition: AnyPluginDefinition): string {
+  const rows = describePluginOptions(definition).map(
     (option) =>
       `| \`${option.name}\` | ${cell(option.type)} | ${defaultText(option)} | ${cell(option.description ?? "")} |`,
   );
@@ -43,10 +51,23 @@ export function tableCells(markdown: string): string[][] {
     .filter((cells) => !cells.every((cell) => /^:?-+:?$/.test(cell)));
 }
 
-/** Replaces the table between the markers of `readme` with a fresh one. */
-export function withFreshTable(readme: string): string {
-  const start = readme.indexOf(tableStart);
-  const end = readme.indexOf(tableEnd);
-  if (start < 0 || end < start) throw new Error("README.md lacks the options-table markers");
-  return `${readme.slice(0, start + tableStart.length)}\n${renderOptionsTable()}\n${readme.slice(end)}`;
+/** The text between a plugin's markers in `readme`; undefined when the markers are missing. */
+export function committedTable(readme: string, definition: AnyPluginDefinition): string | undefined {
+  const { start, end } = tableMarkers(definition);
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  return from < 0 || to < from ? undefined : readme.slice(from + start.length, to);
+}
+
+/** Replaces the table between each documented plugin's markers of `readme` with a fresh one. */
+export function withFreshTables(readme: string): string {
+  let updated = readme;
+  for (const definition of documentedPlugins) {
+    const { start, end } = tableMarkers(definition);
+    const from = updated.indexOf(start);
+    const to = updated.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README.md lacks the options-table markers of ${definition.type}`);
+    updated = `${updated.slice(0, from + start.length)}\n${renderOptionsTable(definition)}\n${updated.slice(to)}`;
+  }
+  return updated;
 }

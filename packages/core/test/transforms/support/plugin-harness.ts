@@ -1,21 +1,14 @@
 import { firstValueFrom, from, type Observable, toArray } from "rxjs";
 import type { StreamInfo } from "../../../src/model/stream-key.js";
 import type { VideoFrame } from "../../../src/model/video-frame.js";
+import { createPluginContext } from "../../../src/plugin/create-plugin-context.js";
 import type { TransformInstance } from "../../../src/plugin/define-plugin.js";
 import type { PluginContext } from "../../../src/plugin/plugin-context.js";
-import { createSilentLogger, type Logger } from "../../../src/services/logger.js";
-import { createNoopMetrics } from "../../../src/services/metrics.js";
+import type { Logger } from "../../../src/services/logger.js";
 
-/** A plugin context for a transform created outside a pipeline. */
-export function makeContext(componentId = "under-test", logger: Logger = createSilentLogger()): PluginContext {
-  return {
-    componentId,
-    kind: "transform",
-    logger,
-    metrics: createNoopMetrics(),
-    signal: new AbortController().signal,
-    services: {},
-  };
+/** A plugin context for a transform created outside a pipeline (labelled `transform:test#<componentId>`). */
+export function makeContext(componentId = "under-test", logger?: Logger): PluginContext {
+  return createPluginContext({ kind: "transform", type: "test", componentId, logger });
 }
 
 /** Stream info of the default test stream. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { differenceHash, hammingDistance } from "../../src/transforms/difference-hash.js";
+import { differenceHash, hammingDistance } from "../src/difference-hash.js";
 
 function thumbnail(pixel: (x: number, y: number) => number, channels = 1): number[] {
   const values: number[] = [];

@@ -14,6 +14,7 @@ import type { CliOutput } from "../cli-output.js";
 import { officialPlugins } from "../official-plugins.js";
 import { cliPackageDirectory } from "../package-info.js";
 import { formatSummary } from "../run/format-summary.js";
+import { withRunRuntimeDefaults } from "../run/run-runtime-defaults.js";
 import { formatStatusLine, type StatusSample } from "../run/status-line.js";
 
 /** Options of `framepipe run`. */
@@ -33,7 +34,8 @@ export const runExitCodes = Object.freeze({ ok: 0, failed: 1, unwritten: 2 });
  * `framepipe run <config>`: starts the pipeline, serves `/metrics`, `/health` and `/ready`, shows a
  * status line on a terminal (JSON logs otherwise), stops on SIGINT/SIGTERM (a second signal
  * forces) and prints the summary. Exit code 0, 1 when the pipeline failed, 2 when frames accepted
- * were left unwritten.
+ * were left unwritten. It owns its process, so `runtime.reclaimDroppedMemory` is on unless the
+ * config sets it ({@link withRunRuntimeDefaults}).
  */
 export async function runCommand(configFile: string, options: RunCommandOptions, output: CliOutput): Promise<number> {
   const loaded = await loadPipelineConfig(resolve(configFile), {
@@ -44,7 +46,7 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
     output.error(formatConfigProblems(loaded.problems));
     return runExitCodes.failed;
   }
-  const config = loaded.config;
+  const config = withRunRuntimeDefaults(loaded.config);
   const interactive = options.status ?? Boolean(process.stderr.isTTY);
   const clearStatus = () => {
     if (interactive) process.stderr.write("\r\x1b[K");

@@ -4,5 +4,5 @@ export {
   type ReadinessState,
   startApiServer,
 } from "./api-server.js";
+export type { LogDestination } from "./log-destination.js";
 export { type CreateLoggerOptions, createLogger, defaultRedactPaths, type LoggerLevel } from "./logger.js";
-export type { LogDestination } from "./pretty-log-stream.js";

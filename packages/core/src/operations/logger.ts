@@ -1,7 +1,8 @@
 import { type Logger as PinoLogger, pino } from "pino";
 import type { PipelineConfig } from "../config/pipeline-config.js";
 import type { Logger } from "../services/logger.js";
-import { createPrettyLogStream, type LogDestination } from "./pretty-log-stream.js";
+import type { LogDestination } from "./log-destination.js";
+import { createPrettyLogStream } from "./pretty-log-stream.js";
 
 /** A log level name, or `silent`. */
 export type LoggerLevel = PipelineConfig["log"]["level"];
@@ -10,8 +11,8 @@ export type LoggerLevel = PipelineConfig["log"]["level"];
 export interface CreateLoggerOptions {
   readonly level: LoggerLevel;
   /**
-   * `true`: the compact human format; `false`: JSON lines; `"auto"` (default): human format when
-   * the destination is a terminal.
+   * `true`: the human format (pino-pretty); `false`: JSON lines; `"auto"` (default): human format
+   * when the destination is a terminal.
    */
   readonly pretty?: boolean | "auto";
   /** Default: `process.stdout`. */
@@ -51,9 +52,9 @@ export const defaultRedactPaths: readonly string[] = Object.freeze([
 
 /**
  * Creates the framepipe logger: pino, JSON lines when the output is not a terminal (for log
- * shippers), and a compact `time LEVEL [component] message key=value` format when it is (or when
- * `pretty: true`). Secret-looking fields are replaced by `[redacted]`; both `err` and `error`
- * fields holding an Error are serialised with message and stack.
+ * shippers), and pino-pretty's `[time] LEVEL: [component] message {"key":"value"}` format when it
+ * is (or when `pretty: true`). Secret-looking fields are replaced by `[redacted]`; both `err` and
+ * `error` fields holding an Error are serialised with message and stack.
  *
  * @example
  * ```ts

@@ -1,116 +1,42 @@
-/** Where formatted log lines go: a writable stream such as `process.stdout`, or anything with `write`. */
-export interface LogDestination {
-  write(line: string): unknown;
-  /** True for a terminal; decides `pretty: "auto"` and colours. */
-  readonly isTTY?: boolean;
-}
+import { type PrettyOptions, prettyFactory } from "pino-pretty";
+import type { LogDestination } from "./log-destination.js";
 
 /** Options for {@link createPrettyLogStream}. */
 export interface PrettyLogStreamOptions {
   readonly destination: LogDestination;
-  /** ANSI colours for levels, component and keys. */
+  /** ANSI colours for levels, message and fields. */
   readonly colors: boolean;
 }
 
-const levelNames: Readonly<Record<number, string>> = {
-  10: "TRACE",
-  20: "DEBUG",
-  30: "INFO",
-  40: "WARN",
-  50: "ERROR",
-  60: "FATAL",
-};
-
-const levelColors: Readonly<Record<number, string>> = {
-  10: "\u001b[90m",
-  20: "\u001b[36m",
-  30: "\u001b[32m",
-  40: "\u001b[33m",
-  50: "\u001b[31m",
-  60: "\u001b[35m",
-};
-
-const reset = "\u001b[0m";
-const dim = "\u001b[2m";
-const bold = "\u001b[1m";
-
-// Fields the line layout shows in fixed positions, or that only help machines.
-const layoutKeys = new Set(["level", "time", "msg", "component", "pid", "hostname"]);
-
-interface SerializedError {
-  readonly message: string;
-  readonly stack: string;
-}
-
-function isSerializedError(value: unknown): value is SerializedError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as SerializedError).message === "string" &&
-    typeof (value as SerializedError).stack === "string"
-  );
-}
-
-function formatTime(time: unknown): string {
-  const date = new Date(typeof time === "number" || typeof time === "string" ? time : Date.now());
-  if (Number.isNaN(date.getTime())) return String(time);
-  const pad = (value: number, length = 2) => String(value).padStart(length, "0");
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === "string") return /^[^\s"=\\]+$/.test(value) ? value : JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  return JSON.stringify(value) ?? String(value);
-}
-
 /**
- * Formats one pino JSON record as `time LEVEL [component] message key=value …`, followed by the
- * stack of any error field on indented lines. Returns the input unchanged if it is not JSON.
+ * pino-pretty's settings for framepipe's human format, one line per record:
+ * `[HH:MM:ss.l] LEVEL: [component] message {"key":"value"}`, with any `err` or `error` field
+ * (message and stack) on indented lines below.
  */
-export function formatLogRecord(line: string, colors: boolean): string {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line.endsWith("\n") ? line : `${line}\n`;
-  }
-  const paint = (code: string, text: string) => (colors ? `${code}${text}${reset}` : text);
-  const level = typeof record.level === "number" ? record.level : 30;
-  const parts = [
-    paint(dim, formatTime(record.time)),
-    paint(levelColors[level] ?? "", (levelNames[level] ?? String(record.level)).padEnd(5)),
-  ];
-  if (record.component !== undefined) parts.push(paint(bold, `[${String(record.component)}]`));
-  if (record.msg !== undefined && record.msg !== "") parts.push(String(record.msg));
-  const stacks: string[] = [];
-  for (const [key, value] of Object.entries(record)) {
-    if (layoutKeys.has(key) || value === undefined) continue;
-    if (isSerializedError(value)) {
-      parts.push(`${paint(dim, `${key}=`)}${formatValue(value.message)}`);
-      stacks.push(value.stack);
-      continue;
-    }
-    parts.push(`${paint(dim, `${key}=`)}${formatValue(value)}`);
-  }
-  let text = parts.join(" ");
-  for (const stack of stacks) {
-    text += `\n${stack
-      .split("\n")
-      .map((stackLine) => `    ${stackLine.trim()}`)
-      .join("\n")}`;
-  }
-  return `${text}\n`;
+function prettyLogOptions(colors: boolean): PrettyOptions {
+  return {
+    colorize: colors,
+    messageKey: "msg",
+    // Local wall-clock time: a terminal reader compares it with the clock, not with other hosts.
+    translateTime: "SYS:HH:MM:ss.l",
+    // The component is shown before the message instead; pid and hostname only clutter a terminal.
+    ignore: "pid,hostname,component",
+    messageFormat: "{if component}[{component}] {end}{msg}",
+    // Fields on the record's line, not one per line: keeps a busy terminal scannable.
+    singleLine: true,
+  };
 }
 
 /**
- * A pino destination that writes the compact human format of {@link formatLogRecord}, synchronously,
- * so nothing is lost when the process exits right after a log call.
+ * A pino destination that writes the human format of {@link prettyLogOptions}. Formatting runs
+ * in-process and each line is written before the log call returns (no transport, no worker
+ * thread), so nothing is lost when the process exits right after a log call.
  */
 export function createPrettyLogStream(options: PrettyLogStreamOptions): { write(line: string): void } {
+  const format = prettyFactory(prettyLogOptions(options.colors));
   return {
     write(line: string) {
-      options.destination.write(formatLogRecord(line, options.colors));
+      options.destination.write(format(line));
     },
   };
 }

@@ -37,6 +37,10 @@ export function obtainGarbageCollector(): (() => void) | null {
  * reach `thresholdBytes` (a quarter of the budget, at most 32 MiB) while the frames in flight hold
  * more than half the budget, at most every 100 ms. With a small JavaScript heap a collection costs
  * a few milliseconds; a pipeline well inside its budget never triggers one.
+ *
+ * Opt-in (`runtime.reclaimDroppedMemory: true`; `framepipe run` sets it unless the config says
+ * otherwise): the first collection turns on V8's `--expose-gc` for the whole process, a decision
+ * an app that embeds the pipeline makes itself. Constructing one touches nothing process-wide.
  */
 export class DroppedMemoryReclaimer {
   readonly #thresholdBytes: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/operations/logger.js";
-import { formatLogRecord } from "../../src/operations/pretty-log-stream.js";
+import { createPrettyLogStream } from "../../src/operations/pretty-log-stream.js";
 
 function collector(isTTY = false): { lines: string[]; write(line: string): void; isTTY: boolean } {
   const lines: string[] = [];
@@ -77,7 +77,7 @@ describe("createLogger, JSON mode", () => {
 });
 
 describe("createLogger, pretty mode", () => {
-  it("writes time LEVEL [component] message key=value, without pid or hostname", () => {
+  it("writes [time] LEVEL: [component] message {fields}, without pid or hostname", () => {
     const destination = collector();
     const logger = createLogger({ level: "debug", pretty: true, destination });
     logger
@@ -86,10 +86,10 @@ describe("createLogger, pretty mode", () => {
     logger.debug("plain");
     expect(destination.lines[0]).toMatch(
       new RegExp(
-        `^${timePattern} WARN  \\[source:websocket#recall\\] slow port=8080 path=/recall/ note="two words"\\n$`,
+        `^\\[${timePattern}\\] WARN: \\[source:websocket#recall\\] slow \\{"port":8080,"path":"/recall/","note":"two words"\\}\\n$`,
       ),
     );
-    expect(destination.lines[1]).toMatch(new RegExp(`^${timePattern} DEBUG plain\\n$`));
+    expect(destination.lines[1]).toMatch(new RegExp(`^\\[${timePattern}\\] DEBUG: plain\\n$`));
   });
 
   it("is pretty with colours under auto on a terminal, and redacts there too", () => {
@@ -97,40 +97,35 @@ describe("createLogger, pretty mode", () => {
     const logger = createLogger({ level: "info", destination, colors: true });
     logger.info({ options: { token: "abc123" } }, "started");
     const line = destination.lines[0] ?? "";
-    expect(line).toContain("\u001b[32mINFO ");
+    expect(line).toContain("\u001b[32mINFO");
     expect(line).toContain('{"token":"[redacted]"}');
     expect(line).not.toContain("abc123");
   });
 
-  it("prints an error's message inline and its stack below", () => {
+  it("prints an error's message and its stack on indented lines below", () => {
     const destination = collector();
     const logger = createLogger({ level: "info", pretty: true, destination, colors: false });
     logger.error({ err: new Error("boom") }, "failed");
-    const [first, second] = (destination.lines[0] ?? "").split("\n");
-    expect(first).toMatch(new RegExp(`^${timePattern} ERROR failed err=boom$`));
-    expect(second).toBe("    Error: boom");
+    const [first, ...below] = (destination.lines[0] ?? "").split("\n");
+    expect(first).toMatch(new RegExp(`^\\[${timePattern}\\] ERROR: failed\\s*$`));
+    expect(below).toContain('      "message": "boom",');
+    expect(below.find((line) => line.trim() === "Error: boom")).toMatch(/^\s{4,}Error: boom$/);
   });
 
   it("passes through a line that is not JSON", () => {
-    expect(formatLogRecord("not json", false)).toBe("not json\n");
+    const destination = collector();
+    createPrettyLogStream({ destination, colors: false }).write("not json");
+    expect(destination.lines).toEqual(["not json\n"]);
   });
 
   it("formats nested values as JSON and quotes strings that need it", () => {
-    const line = formatLogRecord(
-      JSON.stringify({
-        level: 40,
-        time: 0,
-        msg: "m",
-        list: [1, 2],
-        flag: true,
-        empty: "",
-        quote: 'a"b',
-        nothing: null,
-      }),
-      false,
-    );
-    expect(line).toMatch(
-      new RegExp(`^${timePattern} WARN  m list=\\[1,2\\] flag=true empty="" quote="a\\\\"b" nothing=null\\n$`),
+    const destination = collector();
+    const logger = createLogger({ level: "info", pretty: true, destination, colors: false });
+    logger.warn({ list: [1, 2], flag: true, empty: "", quote: 'a"b', nothing: null }, "m");
+    expect(destination.lines[0]).toMatch(
+      new RegExp(
+        `^\\[${timePattern}\\] WARN: m \\{"list":\\[1,2\\],"flag":true,"empty":"","quote":"a\\\\"b","nothing":null\\}\\n$`,
+      ),
     );
   });
 });

@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { setFlagsFromString } from "node:v8";
+import { describe, expect, it, vi } from "vitest";
 import { DroppedMemoryReclaimer, obtainGarbageCollector } from "../../src/runtime/dropped-memory-reclaimer.js";
+
+// The real function, watched: V8 flags are process-wide, so when they are set matters.
+vi.mock("node:v8", async (importOriginal) => {
+  const original = await importOriginal<typeof import("node:v8")>();
+  return { ...original, setFlagsFromString: vi.fn(original.setFlagsFromString) };
+});
 
 const mebibyte = 2 ** 20;
 
@@ -27,6 +34,12 @@ function reclaimer(budgetBytes: number, collector: (() => void) | null = () => {
 }
 
 describe("DroppedMemoryReclaimer", () => {
+  it("leaves V8's flags alone until a collection is due", () => {
+    const subject = new DroppedMemoryReclaimer({ budgetBytes: 128 * mebibyte, now: () => 0 });
+    subject.released(8 * mebibyte, 10 * mebibyte);
+    expect(setFlagsFromString).not.toHaveBeenCalled();
+  });
+
   it("collects once a quarter of the budget has been released while the budget is half full", () => {
     const { subject, calls } = reclaimer(128 * mebibyte);
     subject.released(31 * mebibyte, 100 * mebibyte);
@@ -71,6 +84,7 @@ describe("DroppedMemoryReclaimer", () => {
 
   it("obtains V8's collector in a process started without --expose-gc", () => {
     const collect = obtainGarbageCollector();
+    expect(setFlagsFromString).toHaveBeenCalledWith("--expose-gc");
     expect(typeof collect).toBe("function");
     expect(() => collect?.()).not.toThrow();
     expect(obtainGarbageCollector()).toBe(collect);

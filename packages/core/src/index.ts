@@ -9,13 +9,16 @@ export * from "./model/stream-key.js";
 export * from "./model/video-frame.js";
 export * from "./operations/index.js";
 export * from "./operators/index.js";
+export { createPluginContext, type PluginContextSettings } from "./plugin/create-plugin-context.js";
 export * from "./plugin/define-plugin.js";
+export * from "./plugin/kit/index.js";
 export {
   loadPluginModule,
   type PluginModuleLoadResult,
   pluginDefinitionsFromModule,
 } from "./plugin/load-plugin-module.js";
 export * from "./plugin/plugin-context.js";
+export type { PluginErrorDetails, PluginErrorFactory } from "./plugin/plugin-error-factory.js";
 export * from "./plugin/plugin-registry.js";
 export * from "./plugin/resolve-plugin.js";
 export * from "./plugin/secret.js";

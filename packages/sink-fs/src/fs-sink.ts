@@ -5,20 +5,20 @@ import {
   defaultManifestTemplate,
   defineSink,
   describeError,
-  FramepipeError,
+  type FramepipeError,
   type GroupInfo,
-  groupKeyOfFrame,
+  InsideResolver,
   type PluginContext,
+  type ResolvedFile,
   type SinkInstance,
   type StreamInfo,
-  streamKeyOfFrame,
+  type StreamManifests,
   type VideoFrame,
 } from "@framepipe/core";
 import { writeFileAtomically } from "./atomic-write.js";
 import { DirectoryCache } from "./directory-cache.js";
 import { type FsSinkOptions, fsSinkOptions } from "./fs-sink-options.js";
-import { InsideResolver, type ResolvedFile } from "./resolve-inside.js";
-import { ManifestAppendError, StreamManifests } from "./stream-manifests.js";
+import { createManifestFiles, ManifestAppendError, type ManifestFile } from "./manifest-files.js";
 import { errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";
 
 type Stage = NonNullable<WriteFailure["stage"]>;
@@ -28,7 +28,6 @@ type Stage = NonNullable<WriteFailure["stage"]>;
  * cannot), compiles the templates once, then writes each frame atomically under the root.
  */
 export async function createFsSink(options: FsSinkOptions, context: PluginContext): Promise<SinkInstance> {
-  const component = `${context.kind}:fs#${context.componentId}`;
   const root = resolve(options.dir);
   const pathTemplate = compilePathTemplate(options.path);
   const directories = new DirectoryCache(options.dirMode);
@@ -46,11 +45,8 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   try {
     await mkdir(root, options.dirMode === undefined ? { recursive: true } : { recursive: true, mode: options.dirMode });
   } catch (error) {
-    throw new FramepipeError({
-      code: "SINK_WRITE_FAILED",
-      component,
+    throw context.error(`cannot create the output folder (dir) ${root}: ${describeError(error)}`, {
       stage: "create",
-      message: `cannot create the output folder (dir) ${root}: ${describeError(error)}`,
       cause: error,
     });
   }
@@ -59,18 +55,13 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   const insideFile = (relativePath: string): ResolvedFile => {
     const file = resolver.resolve(relativePath);
     if (file === null) {
-      throw new FramepipeError({
-        code: "SINK_WRITE_FAILED",
-        component,
-        stage: "write",
-        message: `refusing to write "${relativePath}": it resolves outside ${root}`,
-      });
+      throw context.error(`refusing to write "${relativePath}": it resolves outside ${root}`, { stage: "write" });
     }
     return file;
   };
 
   const manifests = options.manifest
-    ? new StreamManifests({
+    ? createManifestFiles({
         template: compilePathTemplate(options.manifestPath ?? defaultManifestTemplate(options.path)),
         resolve: (relativePath) => insideFile(relativePath).path,
         ensureDirectory: (path) => directories.ensure(dirname(path)),
@@ -112,11 +103,12 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   };
 
   const manifestError = (error: unknown, stage: Stage): FramepipeError => {
-    if (!(error instanceof ManifestAppendError)) return toWriteError(error, { component, target: "?", root, stage });
-    return toWriteError(error.cause, { component, target: error.relativePath, root, stage });
+    const failure = { component: context.label, root, stage };
+    if (!(error instanceof ManifestAppendError)) return toWriteError(error, { ...failure, target: "?" });
+    return toWriteError(error.cause, { ...failure, target: error.relativePath });
   };
 
-  const finishManifests = async (stage: Stage, run: (manifests: StreamManifests) => Promise<void>) => {
+  const finishManifests = async (stage: Stage, run: (manifests: StreamManifests<ManifestFile>) => Promise<void>) => {
     if (!manifests) return;
     try {
       await run(manifests);
@@ -135,12 +127,12 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
         await writeFile(file, frame.image.data);
       } catch (error) {
         writeErrors.inc({ reason: errorReason(error) });
-        throw toWriteError(error, { component, target, root });
+        throw toWriteError(error, { component: context.label, target, root });
       }
       writtenBytes.inc(undefined, frame.image.data.byteLength);
       if (!manifests) return;
       try {
-        await manifests.add(streamKeyOfFrame(frame), groupKeyOfFrame(frame), frame, target);
+        await manifests.add(frame, target);
       } catch (error) {
         // The frame itself is written: failing it would make a retry hit "already exists". The
         // lines stay buffered; endStream/flush/close report the failure if it persists.

@@ -14,6 +14,6 @@ export {
   type FsSinkOptionsInput,
   fsSinkOptions,
 } from "./fs-sink-options.js";
-export { MANIFEST_FLUSH_LINES, type ManifestLine } from "./stream-manifests.js";
+export { MANIFEST_FLUSH_LINES, type ManifestLine } from "./manifest-files.js";
 
 export default fsSink;

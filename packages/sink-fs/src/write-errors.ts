@@ -92,7 +92,7 @@ function explain(stepName: WriteStep, code: string | undefined, target: string, 
 
 /** What a failed write turns into. */
 export interface WriteFailure {
-  /** `sink:fs#<id>`: matches the runtime's label, so the runtime keeps the error as is. */
+  /** `sink:fs#<id>`, the plugin context's `label`: the runtime then keeps the error as is. */
   readonly component: string;
   /** Path relative to the root, as rendered by the template (`rec/7-webcam/000001.png`). */
   readonly target: string;

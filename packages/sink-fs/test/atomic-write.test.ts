@@ -32,7 +32,7 @@ function largeFrame(seq = 0) {
 
 async function createSink(options: Record<string, unknown>, warn?: LogFunction) {
   const logger = warn ? { ...createSilentLogger(), warn } : createSilentLogger();
-  return fsSink.create(fsSink.options.parse(options), createTestContext({ componentId: "disk", logger }));
+  return fsSink.create(fsSink.options.parse(options), createTestContext({ type: "fs", componentId: "disk", logger }));
 }
 
 /** Promise plus its resolver. */

@@ -19,7 +19,7 @@ import { tempDir, walkFiles } from "./support/temp-dir.js";
 async function createSink(options: FsSinkOptionsInput, metrics?: ComponentMetrics): Promise<SinkInstance> {
   return fsSink.create(
     fsSink.options.parse(options),
-    createTestContext({ componentId: "disk", ...(metrics ? { metrics } : {}) }),
+    createTestContext({ type: "fs", componentId: "disk", ...(metrics ? { metrics } : {}) }),
   );
 }
 

@@ -55,7 +55,7 @@ describe("hostile names never leave dir", () => {
     await mkdir(join(sandbox, "outside"));
     const sink = await fsSink.create(
       fsSink.options.parse({ dir: root, path: template, manifest: true }),
-      createTestContext({ componentId: "disk" }),
+      createTestContext({ type: "fs", componentId: "disk" }),
     );
     const frames = [hostileFrame(name, 0), hostileFrame(name, 1)];
     for (const frame of frames) await sink.write(frame);

@@ -3,10 +3,12 @@ import { relative, resolve } from "node:path";
 import {
   compilePathTemplate,
   defineSink,
-  FramepipeError,
+  describeError,
+  type FramepipeError,
   type GroupInfo,
   groupKeyOfFrame,
   type PluginContext,
+  resolveInside,
   type SinkInstance,
   type VideoFrame,
 } from "@framepipe/core";
@@ -14,7 +16,6 @@ import { recallFrameMessage } from "./recall-frame-message.js";
 import { errorReason, toRecordError } from "./record-errors.js";
 import { RecordFileError, RecordFiles } from "./record-files.js";
 import { effectivePathTemplate, type RecordSinkOptions, recordSinkOptions } from "./record-sink-options.js";
-import { resolveInside } from "./resolve-inside.js";
 
 type Stage = "write" | "end-group" | "flush" | "close";
 
@@ -24,7 +25,6 @@ type Stage = "write" | "end-group" | "flush" | "close";
  * came from, one per line, to the file its path renders to.
  */
 export async function createRecordSink(options: RecordSinkOptions, context: PluginContext): Promise<SinkInstance> {
-  const component = `${context.kind}:record#${context.componentId}`;
   const root = resolve(options.dir);
   const template = compilePathTemplate(effectivePathTemplate(options));
   const writtenBytes = context.metrics.counter(
@@ -41,11 +41,8 @@ export async function createRecordSink(options: RecordSinkOptions, context: Plug
   try {
     await mkdir(root, { recursive: true });
   } catch (error) {
-    throw new FramepipeError({
-      code: "SINK_WRITE_FAILED",
-      component,
+    throw context.error(`cannot create the recordings folder (dir) ${root}: ${describeError(error)}`, {
       stage: "create",
-      message: `cannot create the recordings folder (dir) ${root}: ${error instanceof Error ? error.message : String(error)}`,
       cause: error,
     });
   }
@@ -59,9 +56,9 @@ export async function createRecordSink(options: RecordSinkOptions, context: Plug
   const failure = (error: unknown, stage: Stage, target?: string): FramepipeError => {
     writeErrors.inc({ reason: errorReason(error instanceof RecordFileError ? error.cause : error) });
     if (error instanceof RecordFileError) {
-      return toRecordError(error.cause, { component, target: relative(root, error.path), root, stage });
+      return toRecordError(error.cause, { component: context.label, target: relative(root, error.path), root, stage });
     }
-    return toRecordError(error, { component, target: target ?? "?", root, stage });
+    return toRecordError(error, { component: context.label, target: target ?? "?", root, stage });
   };
 
   const warnedFormats = new Set<string>();
@@ -80,22 +77,12 @@ export async function createRecordSink(options: RecordSinkOptions, context: Plug
   return {
     async write(frame: VideoFrame): Promise<void> {
       if (closing) {
-        throw new FramepipeError({
-          code: "SINK_WRITE_FAILED",
-          component,
-          stage: "write",
-          message: "the sink is closed",
-        });
+        throw context.error("the sink is closed", { stage: "write" });
       }
       const target = template.render(frame);
       const absolute = resolveInside(root, target);
       if (absolute === null) {
-        throw new FramepipeError({
-          code: "SINK_WRITE_FAILED",
-          component,
-          stage: "write",
-          message: `refusing to write "${target}": it resolves outside ${root}`,
-        });
+        throw context.error(`refusing to write "${target}": it resolves outside ${root}`, { stage: "write" });
       }
       warnAboutFormat(frame);
       const line = Buffer.from(`${recallFrameMessage(frame)}\n`);

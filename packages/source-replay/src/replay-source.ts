@@ -2,7 +2,7 @@ import { relative as relativePath } from "node:path";
 import {
   type Clock,
   defineSource,
-  FramepipeError,
+  describeError,
   freezeFrame,
   type ParseProblem,
   type ParseProblemKind,
@@ -85,7 +85,6 @@ export function createReplaySource(
   context: PluginContext,
   dependencies: ReplaySourceDependencies = {},
 ): ReplaySourceInstance {
-  const component = `${context.kind}:replay#${context.componentId}`;
   const clock = dependencies.clock ?? systemClock;
   const gate = new FlowGate(clock);
   const stopController = new AbortController();
@@ -122,13 +121,7 @@ export function createReplaySource(
 
   const resolveFiles = (): Promise<string[]> => {
     files ??= resolveReplayFiles(options.files).catch((error: unknown) => {
-      throw new FramepipeError({
-        code: "SOURCE_FAILED",
-        component,
-        stage: "start",
-        message: `cannot replay: ${error instanceof Error ? error.message : String(error)}`,
-        cause: error,
-      });
+      throw context.error(`cannot replay: ${describeError(error)}`, { stage: "start", cause: error });
     });
     return files;
   };

@@ -1,5 +1,6 @@
 import { type ParseProblem, type ParseResult, parseRecallMessage, type RecallEvent } from "@framepipe/core";
 import type { Logger } from "@framepipe/core/plugin";
+import type { Observer } from "rxjs";
 import type { RawData, WebSocket } from "ws";
 import { decodeLegacyFrame, type LegacyStream, parseLegacyHandshake } from "./legacy-binary-protocol.js";
 import type { SourceMetrics } from "./source-metrics.js";
@@ -13,7 +14,8 @@ export interface SourceConnectionSettings {
   readonly metrics: SourceMetrics;
   /** The source's logger; the connection binds its id to it. */
   readonly logger: Logger;
-  readonly emit: (event: RecallEvent) => void;
+  /** The source's `events$` subject: the pipeline's source node subscribed to it. */
+  readonly events: Pick<Observer<RecallEvent>, "next">;
 }
 
 /** ws's error code for a message over `maxPayload` (it then closes the connection with 1009). */
@@ -135,7 +137,7 @@ export class SourceConnection {
       if (bot) this.#botId = bot.id;
     }
     this.#settings.metrics.message("event", bytes);
-    this.#settings.emit(event);
+    this.#settings.events.next(event);
   }
 
   #problem(problem: ParseProblem): void {

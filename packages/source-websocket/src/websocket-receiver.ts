@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { FramepipeError, type RecallEvent } from "@framepipe/core";
-import type { ComponentMetrics, Logger } from "@framepipe/core/plugin";
+import type { RecallEvent } from "@framepipe/core";
+import type { ComponentMetrics, Logger, PluginErrorFactory } from "@framepipe/core/plugin";
 import { type Observable, Subject } from "rxjs";
 import { type WebSocket, WebSocketServer } from "ws";
 import { rejectHandshake, rejectionStatus } from "./handshake-rejection.js";
@@ -33,8 +33,8 @@ export interface WebsocketReceiverSettings {
   readonly httpServer?: Server | undefined;
   readonly logger: Logger;
   readonly metrics: ComponentMetrics;
-  /** Component label for errors, e.g. `source:websocket#recall`. */
-  readonly component: string;
+  /** The plugin context's `error`: tags failures with the component (`source:websocket#recall`). */
+  readonly error: PluginErrorFactory;
 }
 
 type State = "created" | "started" | "stopping" | "stopped";
@@ -50,7 +50,7 @@ export class WebsocketReceiver {
   readonly events$: Observable<RecallEvent>;
   readonly #options: WebsocketSourceOptions;
   readonly #logger: Logger;
-  readonly #component: string;
+  readonly #error: PluginErrorFactory;
   readonly #subject = new Subject<RecallEvent>();
   readonly #metrics: SourceMetrics;
   readonly #rejections: RejectionLog;
@@ -71,7 +71,7 @@ export class WebsocketReceiver {
     const options = settings.options;
     this.#options = options;
     this.#logger = settings.logger;
-    this.#component = settings.component;
+    this.#error = settings.error;
     this.#attachedServer = settings.httpServer;
     this.#metrics = new SourceMetrics(settings.metrics);
     this.#rejections = new RejectionLog(settings.logger);
@@ -122,13 +122,10 @@ export class WebsocketReceiver {
       this.#state = "stopped";
       this.#subject.complete();
       const code = (error as { code?: string }).code ?? "error";
-      throw new FramepipeError({
-        code: "SOURCE_FAILED",
-        component: this.#component,
-        stage: "start",
-        message: `cannot listen on ${host}:${port} (${code})${code === "EADDRINUSE" ? ": the port is in use" : ""}`,
-        cause: error,
-      });
+      throw this.#error(
+        `cannot listen on ${host}:${port} (${code})${code === "EADDRINUSE" ? ": the port is in use" : ""}`,
+        { stage: "start", cause: error },
+      );
     }
     server.on("error", (error) => this.#logger.error({ error: String(error) }, "websocket server error"));
     this.#ownServer = server;
@@ -219,7 +216,7 @@ export class WebsocketReceiver {
       maxPayload: this.#options.maxPayload,
       metrics: this.#metrics,
       logger: this.#logger,
-      emit: (event) => this.#subject.next(event),
+      events: this.#subject,
     });
     this.#connections.add(connection);
     this.#metrics.connectionOpened();

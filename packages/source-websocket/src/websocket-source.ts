@@ -1,16 +1,22 @@
 import type { Server } from "node:http";
-import { FramepipeError, type RecallEvent } from "@framepipe/core";
+import type { RecallEvent } from "@framepipe/core";
 import {
   type ComponentMetrics,
+  createPluginContext,
   createServiceRef,
   defineSource,
   type Logger,
+  type PluginContext,
   type SourceInstance,
 } from "@framepipe/core/plugin";
 import type { Observable } from "rxjs";
 import type { WebsocketSourceStats } from "./source-metrics.js";
 import { WebsocketReceiver, type WebsocketSourceAddress } from "./websocket-receiver.js";
-import { type WebsocketSourceOptionsInput, websocketSourceOptionsSchema } from "./websocket-source-options.js";
+import {
+  type WebsocketSourceOptions,
+  type WebsocketSourceOptionsInput,
+  websocketSourceOptionsSchema,
+} from "./websocket-source-options.js";
 
 /**
  * The optional `httpServer` service: an existing `http.Server` (Express's `app.listen()`, Fastify's
@@ -34,7 +40,14 @@ export interface WebsocketSourceInstance extends SourceInstance {
   stats(): WebsocketSourceStats;
 }
 
-function instanceOf(receiver: WebsocketReceiver): WebsocketSourceInstance {
+/** A receiver reporting through `context`, as the source instance. */
+function createInstance(
+  options: WebsocketSourceOptions,
+  context: PluginContext,
+  httpServer: Server | undefined,
+): WebsocketSourceInstance {
+  const { logger, metrics, error } = context;
+  const receiver = new WebsocketReceiver({ options, httpServer, logger, metrics, error });
   return {
     events$: receiver.events$,
     start: () => receiver.start(),
@@ -56,14 +69,7 @@ export const websocketSource = defineSource({
   options: websocketSourceOptionsSchema,
   deps: { httpServer: httpServerService },
   create(options, context): WebsocketSourceInstance {
-    const receiver = new WebsocketReceiver({
-      options,
-      httpServer: context.services.httpServer,
-      logger: context.logger,
-      metrics: context.metrics,
-      component: `source:websocket#${context.componentId}`,
-    });
-    return instanceOf(receiver);
+    return createInstance(options, context, context.services.httpServer);
   },
 });
 
@@ -76,22 +82,6 @@ export interface CreateWebsocketSourceSettings {
   /** Used in log lines and error messages. Default `websocket`. */
   readonly componentId?: string;
 }
-
-const silentLogger: Logger = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  fatal: () => {},
-  child: () => silentLogger,
-};
-
-const noopMetrics: ComponentMetrics = {
-  counter: () => ({ inc: () => {} }),
-  gauge: () => ({ set: () => {}, inc: () => {}, dec: () => {} }),
-  histogram: () => ({ observe: () => {} }),
-};
 
 /**
  * Creates a websocket source from code, without a pipeline: options as in a config file.
@@ -106,24 +96,18 @@ export function createWebsocketSource(
   options: WebsocketSourceOptionsInput,
   settings: CreateWebsocketSourceSettings = {},
 ): WebsocketSourceInstance {
-  const componentId = settings.componentId ?? "websocket";
+  // The same context a pipeline would give, so logs and errors name the component alike.
+  const context = createPluginContext({
+    kind: "source",
+    type: websocketSource.type,
+    componentId: settings.componentId ?? "websocket",
+    logger: settings.logger,
+    metrics: settings.metrics,
+  });
   const parsed = websocketSourceOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`);
-    throw new FramepipeError({
-      code: "INVALID_ARGUMENT",
-      component: `source:websocket#${componentId}`,
-      stage: "config",
-      message: `invalid options: ${problems.join("; ")}`,
-    });
+    throw context.error(`invalid options: ${problems.join("; ")}`, { code: "INVALID_ARGUMENT", stage: "config" });
   }
-  return instanceOf(
-    new WebsocketReceiver({
-      options: parsed.data,
-      httpServer: settings.httpServer,
-      logger: settings.logger ?? silentLogger,
-      metrics: settings.metrics ?? noopMetrics,
-      component: `source:websocket#${componentId}`,
-    }),
-  );
+  return createInstance(parsed.data, context, settings.httpServer);
 }

@@ -21,6 +21,8 @@ export { type DefinitionSubject, definitionChecks } from "./contract/definition-
 export * from "./contract/sink-contract.js";
 export * from "./contract/source-contract.js";
 export * from "./contract/transform-contract.js";
+export { type Deferred, deferred } from "./deferred.js";
+export { settle, until } from "./event-loop-turns.js";
 export * from "./fake-recall-bot/index.js";
 export * from "./frame-factory.js";
 export * from "./frame-library.js";
@@ -31,6 +33,8 @@ export * from "./recall-envelope.js";
 export * from "./recall-messages.js";
 export * from "./recording-context.js";
 export * from "./stream-controls.js";
+export { type AfterEachLike, useTempFolders } from "./temp-folders.js";
 export * from "./test-context.js";
 export { testIds, testRecordingStart } from "./test-ids.js";
 export { encodePng, type PngPixels, readPngSize } from "./tiny-png.js";
+export { walkEntries, walkFiles } from "./walk-folder.js";

@@ -1,8 +1,7 @@
 import {
   type ComponentKind,
   type ComponentMetrics,
-  createNoopMetrics,
-  createSilentLogger,
+  createPluginContext,
   type Logger,
   type PluginContext,
   type ResolvedServices,
@@ -15,6 +14,10 @@ export interface TestContextOptions<Deps extends ServiceDeps> {
   readonly componentId?: string;
   /** Default `sink`. */
   readonly kind?: ComponentKind;
+  /** The plugin's type, for `context.label` (`sink:fs#disk`). Default `test`. */
+  readonly type?: string;
+  /** Steps the runtime would run at once (`context.concurrency`). Default 8, like `runtime.concurrency`. */
+  readonly concurrency?: number;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Default: metrics that record nothing. */
@@ -27,17 +30,16 @@ export interface TestContextOptions<Deps extends ServiceDeps> {
 
 /**
  * A {@link PluginContext} for calling a plugin's `create(options, context)` outside a pipeline:
- * silent logger, no-op metrics, and the services you pass.
+ * silent logger, no-op metrics, the services you pass, and `label`/`error` as the runtime would
+ * give them (`sink:test#test` unless `kind`, `type` and `componentId` say otherwise).
  */
 export function createTestContext<Deps extends ServiceDeps = Record<never, never>>(
   options: TestContextOptions<Deps> = {},
 ): PluginContext<Deps> {
-  return {
-    componentId: options.componentId ?? "test",
+  return createPluginContext({
+    ...options,
     kind: options.kind ?? "sink",
-    logger: options.logger ?? createSilentLogger(),
-    metrics: options.metrics ?? createNoopMetrics(),
-    signal: options.signal ?? new AbortController().signal,
-    services: options.services ?? ({} as ResolvedServices<Deps>),
-  };
+    type: options.type ?? "test",
+    componentId: options.componentId ?? "test",
+  });
 }

@@ -61,6 +61,7 @@ export async function startSource(
     parsed,
     createTestContext<typeof websocketSource.deps>({
       kind: "source",
+      type: "websocket",
       componentId: "recall",
       logger: recordingLogger(logs),
       services: { httpServer },

@@ -53,7 +53,10 @@ async function createSink(subject: SinkContractSubject): Promise<SinkInstance> {
   const definition = subject.definition;
   if (!definition) throw new TypeError("[framepipe] sink contract needs create() or a definition");
   const options = definition.options.parse(subject.validOptions ?? {});
-  return definition.create(options, createTestContext({ kind: "sink", componentId: "contract" }));
+  return definition.create(
+    options,
+    createTestContext({ kind: "sink", type: definition.type, componentId: "contract" }),
+  );
 }
 
 function streamInfoOf(frame: VideoFrame): StreamInfo {

@@ -49,7 +49,10 @@ async function createSource(subject: SourceContractSubject): Promise<SourceInsta
   const definition = subject.definition;
   if (!definition) throw new TypeError("[framepipe] source contract needs create() or a definition");
   const options = definition.options.parse(subject.validOptions ?? {});
-  return definition.create(options, createTestContext({ kind: "source", componentId: "contract" }));
+  return definition.create(
+    options,
+    createTestContext({ kind: "source", type: definition.type, componentId: "contract" }),
+  );
 }
 
 interface Session {

@@ -85,7 +85,10 @@ async function createTransform(subject: TransformContractSubject): Promise<Trans
   const definition = subject.definition;
   if (!definition) throw new TypeError("[framepipe] transform contract needs create() or a definition");
   const options = definition.options.parse(subject.validOptions ?? {});
-  return definition.create(options, createTestContext({ kind: "transform", componentId: "contract" }));
+  return definition.create(
+    options,
+    createTestContext({ kind: "transform", type: definition.type, componentId: "contract" }),
+  );
 }
 
 async function inputFrames(subject: TransformContractSubject, check: string): Promise<readonly VideoFrame[]> {

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InsideResolver, resolveInside } from "../src/resolve-inside.js";
+import { InsideResolver, resolveInside } from "../../../src/plugin/kit/resolve-inside.js";
 
 describe("resolveInside", () => {
   const root = resolve("/srv/frames");

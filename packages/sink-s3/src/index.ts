@@ -14,6 +14,7 @@ export {
   SDK_MAX_ATTEMPTS,
   s3ClientConfig,
 } from "./create-s3-client.js";
+export { MANIFEST_CHECKPOINT_LINES, type ManifestLine } from "./manifest-objects.js";
 export {
   builtinMetadataKeys,
   decodeMetadataValue,
@@ -31,6 +32,5 @@ export {
   type S3SinkOptionsInput,
   s3SinkOptions,
 } from "./s3-sink-options.js";
-export { MANIFEST_CHECKPOINT_LINES, type ManifestLine } from "./stream-manifests.js";
 
 export default s3Sink;

@@ -232,7 +232,7 @@ export function classifyS3Error(error: unknown, subject: "bucket" | "object" = "
 
 /** Where a failing call went, for messages: never credentials. */
 export interface S3CallSite {
-  /** `sink:s3#<id>`, as the runtime labels the component. */
+  /** `sink:s3#<id>`: the plugin context's `label`. */
   readonly component: string;
   readonly stage: ErrorStage;
   /** `PutObject "rec/1-webcam/000001.png"`, `HeadBucket`. */

@@ -1,24 +1,23 @@
 import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { type ErrorStage, groupKeyOfFrame, streamKeyOfFrame } from "@framepipe/core";
-import {
-  type ComponentMetrics,
-  type CounterHandle,
-  FramepipeError,
-  type GaugeHandle,
-  type GroupInfo,
-  type HistogramHandle,
-  type Logger,
-  type PathTemplate,
-  type SinkInstance,
-  type StreamInfo,
-  type VideoFrame,
+import type { ErrorStage } from "@framepipe/core";
+import type {
+  CounterHandle,
+  GaugeHandle,
+  GroupInfo,
+  HistogramHandle,
+  PathTemplate,
+  PluginContext,
+  SinkInstance,
+  StreamInfo,
+  StreamManifests,
+  VideoFrame,
 } from "@framepipe/core/plugin";
 import { contentTypeOf } from "./content-type.js";
+import { createManifestObjects, type ManifestStore } from "./manifest-objects.js";
 import { frameMetadata } from "./object-metadata.js";
 import { classifyS3Error, type S3CallSite, s3SinkError, secretsOf } from "./s3-errors.js";
 import type { S3SinkOptions } from "./s3-sink-options.js";
-import { type ManifestStore, StreamManifests } from "./stream-manifests.js";
 import { UploadSlots } from "./upload-slots.js";
 
 /** Frames at least this large go up as a multipart upload (lib-storage), smaller ones with one PutObject. */
@@ -41,13 +40,10 @@ export interface S3FrameSinkSettings {
   readonly manifestTemplate: PathTemplate | null;
   /** Normalised prefix: `""` or ending with `/`. */
   readonly prefix: string;
-  /** `sink:s3#<id>`. */
-  readonly component: string;
   /** For messages: the endpoint URL, `AWS S3 (region)` or the injected client. */
   readonly endpoint: string;
-  readonly logger: Logger;
-  readonly metrics: ComponentMetrics;
-  readonly signal: AbortSignal;
+  /** The plugin's context: its label and error factory, logger, metrics, and the signal that aborts uploads. */
+  readonly context: PluginContext;
 }
 
 /** Raised by the manifest store with the S3 operation that failed; converted per stage by the sink. */
@@ -62,14 +58,14 @@ class ManifestStoreError extends Error {
 
 /**
  * The running `s3` sink: each `write` stores one object and resolves once S3 confirmed it, with
- * at most `concurrency` uploads in flight inside the sink (the runtime keeps per-stream order by
- * awaiting each write). Failures become `FramepipeError`s that name bucket, key and endpoint, and
+ * at most `context.concurrency` uploads in flight inside the sink, manifests included (the runtime
+ * runs that many writes at once, each stream's in order). Failures become `FramepipeError`s that name bucket, key and endpoint, and
  * are transient when a retry may succeed, so the framework's backoff handles throttling.
  */
 export class S3FrameSink implements SinkInstance {
   readonly #settings: S3FrameSinkSettings;
   readonly #slots: UploadSlots;
-  readonly #manifests: StreamManifests | null;
+  readonly #manifests: StreamManifests<string> | null;
   readonly #checkpoints = new Set<Promise<void>>();
   readonly #secrets: readonly string[];
   readonly #inFlight: GaugeHandle;
@@ -80,22 +76,24 @@ export class S3FrameSink implements SinkInstance {
 
   constructor(settings: S3FrameSinkSettings) {
     this.#settings = settings;
-    this.#slots = new UploadSlots(settings.options.concurrency);
+    this.#slots = new UploadSlots(settings.context.concurrency);
     this.#secrets = secretsOf(settings.options.credentials);
     this.#manifests =
       settings.manifestTemplate === null
         ? null
-        : new StreamManifests(settings.manifestTemplate, settings.prefix, this.#manifestStore());
-    this.#inFlight = settings.metrics.gauge("s3_uploads_in_flight", "S3 uploads in flight.");
-    this.#uploadSeconds = settings.metrics.histogram(
+        : createManifestObjects(settings.manifestTemplate, settings.prefix, this.#manifestStore());
+    this.#inFlight = settings.context.metrics.gauge("s3_uploads_in_flight", "S3 uploads in flight.");
+    this.#uploadSeconds = settings.context.metrics.histogram(
       "s3_upload_seconds",
       "Seconds per S3 upload, successful or not.",
       [],
       uploadBuckets,
     );
-    this.#failures = settings.metrics.counter("s3_upload_failures_total", "Failed S3 uploads, by kind of failure.", [
-      "kind",
-    ]);
+    this.#failures = settings.context.metrics.counter(
+      "s3_upload_failures_total",
+      "Failed S3 uploads, by kind of failure.",
+      ["kind"],
+    );
   }
 
   /** Uploads running or waiting for a slot. */
@@ -105,16 +103,11 @@ export class S3FrameSink implements SinkInstance {
 
   async write(frame: VideoFrame): Promise<void> {
     if (this.#closing) {
-      throw new FramepipeError({
-        code: "SINK_WRITE_FAILED",
-        component: this.#settings.component,
-        stage: "write",
-        message: "write after close: the sink no longer accepts frames",
-      });
+      throw this.#settings.context.error("write after close: the sink no longer accepts frames", { stage: "write" });
     }
     const key = this.#settings.prefix + this.#settings.keyTemplate.render(frame);
     await this.#slots.run(() => this.#upload(frame, key));
-    const checkpoint = this.#manifests?.add(streamKeyOfFrame(frame), groupKeyOfFrame(frame), frame, key);
+    const checkpoint = this.#manifests?.add(frame, key);
     if (checkpoint) this.#track(checkpoint);
   }
 
@@ -161,7 +154,8 @@ export class S3FrameSink implements SinkInstance {
   }
 
   async #upload(frame: VideoFrame, key: string): Promise<void> {
-    const { client, options, signal } = this.#settings;
+    const { client, options } = this.#settings;
+    const { signal } = this.#settings.context;
     const data = frame.image.data;
     const input: PutObjectCommandInput = {
       Bucket: options.bucket,
@@ -187,7 +181,8 @@ export class S3FrameSink implements SinkInstance {
   }
 
   async #multipartUpload(input: PutObjectCommandInput): Promise<void> {
-    const { client, signal } = this.#settings;
+    const { client } = this.#settings;
+    const { signal } = this.#settings.context;
     const upload = new Upload({ client, params: input, partSize: MULTIPART_PART_SIZE, queueSize: 4 });
     const abort = () => void upload.abort().catch(() => {});
     signal.addEventListener("abort", abort, { once: true });
@@ -200,7 +195,7 @@ export class S3FrameSink implements SinkInstance {
 
   #site(stage: ErrorStage, operation: string): S3CallSite {
     return {
-      component: this.#settings.component,
+      component: this.#settings.context.label,
       stage,
       operation,
       bucket: this.#settings.options.bucket,
@@ -222,14 +217,18 @@ export class S3FrameSink implements SinkInstance {
     const tracked = checkpoint.catch((error: unknown) => {
       // The lines stay buffered: the stream's end (or flush/close) saves them again and reports.
       const operation = error instanceof ManifestStoreError ? error.operation : "manifest save";
-      this.#settings.logger.warn({ operation }, "manifest checkpoint failed; it is retried when the stream ends");
+      this.#settings.context.logger.warn(
+        { operation },
+        "manifest checkpoint failed; it is retried when the stream ends",
+      );
     });
     this.#checkpoints.add(tracked);
     void tracked.then(() => this.#checkpoints.delete(tracked));
   }
 
   #manifestStore(): ManifestStore {
-    const { client, options, signal, logger } = this.#settings;
+    const { client, options } = this.#settings;
+    const { signal, logger } = this.#settings.context;
     return {
       read: async (key) => {
         try {

@@ -89,12 +89,6 @@ const s3SinkObject = z.strictObject({
     .min(1)
     .optional()
     .describe('Cache-Control of the objects, e.g. "max-age=31536000, immutable".'),
-  concurrency: z
-    .int()
-    .min(1)
-    .max(1024)
-    .default(DEFAULT_CONCURRENCY)
-    .describe("Uploads in flight at once inside this sink, all streams together; further writes wait for a slot."),
   manifest: z
     .boolean()
     .default(false)

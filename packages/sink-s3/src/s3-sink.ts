@@ -4,7 +4,7 @@ import { createS3Client, describeEndpoint } from "./create-s3-client.js";
 import { checkBucket } from "./healthcheck.js";
 import { secretsOf } from "./s3-errors.js";
 import { S3FrameSink } from "./s3-frame-sink.js";
-import { normalisePrefix, s3SinkOptions } from "./s3-sink-options.js";
+import { DEFAULT_CONCURRENCY, normalisePrefix, s3SinkOptions } from "./s3-sink-options.js";
 
 /**
  * The service an embedding app (or a test) passes to use its own `S3Client`:
@@ -21,11 +21,12 @@ const s3Sink = defineSink({
   summary: "Stores frames as objects in S3 or an S3-compatible store (Ceph, MinIO, R2), under templated keys.",
   options: s3SinkOptions,
   deps: { s3Client: s3ClientService },
+  // Uploads mostly wait on the network: many in flight keep the link busy (config `concurrency:` overrides).
+  concurrency: DEFAULT_CONCURRENCY,
   async create(options, context) {
     const injected = context.services.s3Client;
     const client = injected ?? createS3Client(options);
     const endpoint = describeEndpoint(options, injected !== undefined);
-    const component = `sink:s3#${context.componentId}`;
     const prefix = normalisePrefix(options.prefix);
     const sink = new S3FrameSink({
       client,
@@ -36,16 +37,17 @@ const s3Sink = defineSink({
         ? compilePathTemplate(options.manifestKey ?? defaultManifestTemplate(options.key))
         : null,
       prefix,
-      component,
       endpoint,
-      logger: context.logger,
-      metrics: context.metrics,
-      signal: context.signal,
+      context,
     });
     if (options.healthcheck) {
       try {
         const secrets = secretsOf(options.credentials);
-        await checkBucket(client, { component, bucket: options.bucket, endpoint, secrets }, context.signal);
+        await checkBucket(
+          client,
+          { component: context.label, bucket: options.bucket, endpoint, secrets },
+          context.signal,
+        );
       } catch (error) {
         await sink.close();
         throw error;

@@ -35,7 +35,10 @@ describe("the sink's own S3 client", () => {
     };
     const options = s3Sink.options.parse(input);
     const before = structuredClone(options);
-    const sink = await s3Sink.create(options, createTestContext<typeof s3Sink.deps>({ componentId: "own" }));
+    const sink = await s3Sink.create(
+      options,
+      createTestContext<typeof s3Sink.deps>({ type: "s3", componentId: "own" }),
+    );
     try {
       // The request is signed (the SDK resolves, and marks, the credentials), then refused.
       const error = await Promise.resolve(sink.write(createTestFrame())).then(

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createPipeline, type PipelineSummary, validatePipelineConfig } from "@framepipe/core";
-import { createMemorySource, createTestContext, createTestStream } from "@framepipe/testing";
+import { createMemorySource, createTestContext, createTestStream, settle, until } from "@framepipe/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import s3Sink from "../src/s3-sink.js";
 import type { S3SinkOptionsInput } from "../src/s3-sink-options.js";
@@ -14,7 +14,6 @@ import {
   radosgwOptions,
   readObject,
 } from "./support/radosgw.js";
-import { settle, until } from "./support/until.js";
 
 let connection: RadosgwConnection;
 let admin: S3Client;
@@ -137,7 +136,10 @@ describe("s3 sink shutdown against radosgw", () => {
       endpoint: proxy.url,
       prefix: "close",
     });
-    const sink = await s3Sink.create(options, createTestContext<typeof s3Sink.deps>({ componentId: "close" }));
+    const sink = await s3Sink.create(
+      options,
+      createTestContext<typeof s3Sink.deps>({ type: "s3", componentId: "close" }),
+    );
     const frames = createTestStream({ participants: 3, frames: 1, base: { recording: { id: "rec-close" } } });
     const writes = frames.map((frame) => sink.write(frame));
     await until(() => proxy?.held === frames.length);

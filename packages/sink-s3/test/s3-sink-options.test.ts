@@ -15,19 +15,23 @@ describe("s3 sink options", () => {
       key: DEFAULT_KEY_TEMPLATE,
       region: "us-east-1",
       metadata: {},
-      concurrency: 16,
       manifest: false,
       healthcheck: true,
     });
   });
 
-  it("rejects unknown keys, a bad template, a bad endpoint and a zero concurrency", () => {
+  it("declares 16 uploads in flight: the component's concurrency unless the config sets its own", () => {
+    expect(s3Sink.concurrency).toBe(16);
+    // `concurrency` is the runtime's key beside `inputs`, not an option of the plugin any more.
+    expect(problems({ bucket: "b", concurrency: 4 }).join("\n")).toMatch(/concurrency/);
+  });
+
+  it("rejects unknown keys, a bad template and a bad endpoint", () => {
     expect(problems({ bucket: "b", buckett: "c" }).join("\n")).toMatch(/buckett/);
     expect(problems({ bucket: "b", key: "{participant.nmae}.png" }).join("\n")).toMatch(/^key: invalid path template/m);
     expect(problems({ bucket: "b", endpoint: "ftp://example" })).toEqual([
       "endpoint: expected an http:// or https:// URL",
     ]);
-    expect(problems({ bucket: "b", concurrency: 0 }).join("\n")).toMatch(/^concurrency:/);
   });
 
   it("refuses metadata keys the sink writes itself, and header-unsafe keys", () => {

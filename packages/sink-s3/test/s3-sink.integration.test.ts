@@ -33,7 +33,7 @@ afterAll(() => {
 
 async function createSink(options: Partial<S3SinkOptionsInput> = {}): Promise<SinkInstance> {
   const parsed = s3Sink.options.parse({ ...radosgwOptions(connection, bucket), ...options });
-  return s3Sink.create(parsed, createTestContext<typeof s3Sink.deps>({ componentId: "radosgw" }));
+  return s3Sink.create(parsed, createTestContext<typeof s3Sink.deps>({ type: "s3", componentId: "radosgw" }));
 }
 
 async function createError(options: Partial<S3SinkOptionsInput>): Promise<FramepipeError> {

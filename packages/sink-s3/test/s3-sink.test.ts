@@ -1,13 +1,21 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { FramepipeError, isTransientError, streamKeyOfFrame, withImage } from "@framepipe/core";
-import { createTestContext, createTestFrame, createTestStream } from "@framepipe/testing";
+import { createPipeline, FramepipeError, isTransientError, streamKeyOfFrame, withImage } from "@framepipe/core";
+import {
+  createMemorySource,
+  createTestContext,
+  createTestFrame,
+  createTestStream,
+  type Deferred,
+  deferred,
+  settle,
+  until,
+} from "@framepipe/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { MANIFEST_CHECKPOINT_LINES } from "../src/manifest-objects.js";
 import { decodeMetadataValue } from "../src/object-metadata.js";
 import s3Sink from "../src/s3-sink.js";
-import { MANIFEST_CHECKPOINT_LINES } from "../src/stream-manifests.js";
 import { type FakeCall, FakeS3Client, networkError, s3ServiceError } from "./support/fake-s3-client.js";
 import { createFakeSink } from "./support/fake-sink.js";
-import { type Deferred, deferred, settle, until } from "./support/until.js";
 
 function streamInfo(frame: ReturnType<typeof createTestFrame>) {
   return {
@@ -140,6 +148,48 @@ describe("s3 sink: flow", () => {
     await sink.close();
   });
 
+  it("runs 16 uploads at once in a pipeline by default, and what `concurrency:` in the config says", async () => {
+    for (const [setting, expected] of [
+      [undefined, 16],
+      [5, 5],
+    ] as const) {
+      const client = new FakeS3Client();
+      const gates = holdPuts(client);
+      const frames = createTestStream({ participants: 12, types: ["webcam", "screenshare"], frames: 1 });
+      const source = createMemorySource(frames);
+      const pipeline = await createPipeline(
+        {
+          version: 1,
+          sources: { memory: { type: "memory" } },
+          sinks: {
+            archive: {
+              type: "s3",
+              inputs: ["memory"],
+              bucket: client.bucket,
+              healthcheck: false,
+              ...(setting === undefined ? {} : { concurrency: setting }),
+            },
+          },
+          // Two steps at once for components that set nothing: the sink's own figure must win.
+          runtime: { concurrency: 2 },
+          api: { port: null },
+        },
+        { plugins: [source.definition, s3Sink], services: { s3Client: client.asClient() } },
+      );
+      const done = pipeline.start().then(() => pipeline.done);
+      await until(() => gates.length === expected);
+      await settle();
+      expect(client.active).toBe(expected);
+      for (let index = 0; index < frames.length; index += 1) {
+        await until(() => gates.length > index);
+        gates[index]?.resolve();
+      }
+      const summary = await done;
+      expect(summary.written).toEqual({ archive: frames.length });
+      expect(client.maxConcurrent).toBe(expected);
+    }
+  });
+
   it("close() waits for uploads in flight, then refuses writes; an injected client is not destroyed", async () => {
     const { sink, client } = await createFakeSink();
     const gates = holdPuts(client);
@@ -169,7 +219,10 @@ describe("s3 sink: flow", () => {
       credentials: { accessKeyId: "id", secretAccessKey: "secret" },
       healthcheck: false,
     });
-    const sink = await s3Sink.create(options, createTestContext<typeof s3Sink.deps>({ componentId: "own" }));
+    const sink = await s3Sink.create(
+      options,
+      createTestContext<typeof s3Sink.deps>({ type: "s3", componentId: "own" }),
+    );
     expect(destroy).not.toHaveBeenCalled();
     await sink.close?.();
     await sink.close?.();

@@ -1,6 +1,6 @@
+import { type Deferred, deferred, settle, until } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { UploadSlots } from "../src/upload-slots.js";
-import { type Deferred, deferred, settle, until } from "./support/until.js";
 
 describe("UploadSlots", () => {
   it("runs at most `limit` tasks at once, the others in arrival order", async () => {

@@ -27,7 +27,9 @@ export interface ComponentEntry {
   /** The string entries of `inputs`, with their index in the written list. */
   readonly inputs: readonly { readonly id: string; readonly index: number }[];
   readonly onError: OnErrorPolicy;
-  /** Everything except `type`, `inputs` and `onError`: the plugin's options. */
+  /** Steps of this component allowed at once, when the entry sets it (transforms and sinks). */
+  readonly concurrency: number | null;
+  /** Everything except `type`, `inputs`, `onError` and `concurrency`: the plugin's options. */
   readonly options: Readonly<Record<string, unknown>>;
   /** The entry was not an object, or its inputs were unreadable: graph checks leave it alone. */
   readonly malformed: boolean;
@@ -36,7 +38,7 @@ export interface ComponentEntry {
 }
 
 const onErrorValues: readonly OnErrorPolicy[] = ["drop", "dead-letter", "fail"];
-const reservedKeys = new Set(["type", "inputs", "onError"]);
+const reservedKeys = new Set(["type", "inputs", "onError", "concurrency"]);
 
 /** True for a plain object (a YAML mapping). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -92,7 +94,7 @@ function readEntry(
   const base = { id, kind, section, path, duplicate };
   if (!isPlainObject(written)) {
     problems.error(path, `expected a ${kind} (a map with \`type\` and its options), got ${describeValue(written)}`);
-    return { ...base, type: undefined, inputs: [], onError: "drop", options: {}, malformed: true };
+    return { ...base, type: undefined, inputs: [], onError: "drop", concurrency: null, options: {}, malformed: true };
   }
 
   let type: string | undefined;
@@ -154,9 +156,36 @@ function readEntry(
     }
   }
 
+  const concurrency = readConcurrency(written.concurrency, kind, path, problems);
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(written)) {
     if (!reservedKeys.has(key)) options[key] = value;
   }
-  return { ...base, type, inputs, onError, options, malformed };
+  return { ...base, type, inputs, onError, concurrency, options, malformed };
+}
+
+/**
+ * `concurrency:` of a transform or sink: how many of its steps (different streams) may run at
+ * once. A whole number, or its digits as a string (what `${VAR}` interpolation gives in JSON).
+ */
+function readConcurrency(
+  written: unknown,
+  kind: ComponentKind,
+  path: ConfigPath,
+  problems: ProblemCollector,
+): number | null {
+  if (written === undefined || written === null) return null;
+  if (kind === "source") {
+    problems.error([...path, "concurrency"], "a source has no concurrency: only transforms and sinks run steps", {
+      anchor: "key",
+    });
+    return null;
+  }
+  const value = typeof written === "string" && /^\d+$/.test(written.trim()) ? Number(written.trim()) : written;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 1) return value;
+  problems.error(
+    [...path, "concurrency"],
+    `expected a whole number of steps allowed at once (1 or more), got ${describeValue(written)}`,
+  );
+  return null;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AnyPluginDefinition } from "../plugin/define-plugin.js";
 import type { ComponentKind } from "../plugin/plugin-context.js";
 import { componentSections } from "./component-entries.js";
-import { apiSchema, logSchema, onErrorSchema, runtimeSchema } from "./section-schemas.js";
+import { apiSchema, componentConcurrencySchema, logSchema, onErrorSchema, runtimeSchema } from "./section-schemas.js";
 import { type AnySchema, isSecretLayered } from "./zod-introspection.js";
 
 type MutableSchema = { [keyword: string]: unknown };
@@ -107,7 +107,9 @@ function pluginEntrySchema(definition: AnyPluginDefinition, name: string, defs: 
   delete options.$schema;
   const common: MutableSchema = {
     type: { const: definition.type, description: definition.summary },
-    ...(definition.kind === "source" ? {} : { inputs: inputsSchema() }),
+    ...(definition.kind === "source"
+      ? {}
+      : { inputs: inputsSchema(), concurrency: sectionSchema(componentConcurrencySchema) }),
     onError: sectionSchema(onErrorSchema),
   };
   const title = `${definition.kind} ${definition.type}`;
@@ -139,7 +141,7 @@ function otherPluginSchema(kind: ComponentKind, knownTypes: readonly string[]): 
     type: "object",
     properties: {
       type,
-      ...(kind === "source" ? {} : { inputs: inputsSchema() }),
+      ...(kind === "source" ? {} : { inputs: inputsSchema(), concurrency: sectionSchema(componentConcurrencySchema) }),
       onError: sectionSchema(onErrorSchema),
     },
     required: ["type", ...(kind === "source" ? [] : ["inputs"])],

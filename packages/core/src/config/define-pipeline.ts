@@ -26,6 +26,8 @@ export interface SourceInput extends ComponentInputBase {
 export interface ConnectedComponentInput extends ComponentInputBase {
   /** Ids of upstream sources or transforms: fan-in merges, fan-out shares. */
   readonly inputs: readonly string[];
+  /** Steps allowed at once (different streams); default: what the plugin declares, else `runtime.concurrency`. */
+  readonly concurrency?: number;
 }
 
 /** The `runtime:` section as written (every field optional). */
@@ -37,6 +39,8 @@ export interface RuntimeInput {
   readonly idleTimeout?: DurationInput;
   readonly shutdownTimeout?: DurationInput;
   readonly deadLetterDir?: string | null;
+  /** Collect the garbage of dropped frames under overload; not set: off here, on under `framepipe run`. */
+  readonly reclaimDroppedMemory?: boolean;
 }
 
 /** A pipeline config as written in a file or in code, before validation. */

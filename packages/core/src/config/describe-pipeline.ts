@@ -46,6 +46,7 @@ function describeComponent(component: ComponentConfig, idWidth: number, typeWidt
     .map(([key, value]) => `${key}=${formatOptionValue(value)}`);
   if (options.length > 0) parts.push(options.join(" "));
   if (component.onError !== "drop") parts.push(`onError=${component.onError}`);
+  if (component.concurrency) parts.push(`concurrency=${component.concurrency}`);
   return parts.join("  ").trimEnd();
 }
 

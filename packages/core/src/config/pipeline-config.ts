@@ -16,6 +16,11 @@ export interface ComponentConfig {
   /** Ids of upstream components; empty for sources. */
   readonly inputs: readonly string[];
   readonly onError: OnErrorPolicy;
+  /**
+   * Steps of this transform or sink allowed at once (different streams), when the config sets it;
+   * otherwise the plugin's declared `concurrency`, else `runtime.concurrency`.
+   */
+  readonly concurrency?: number | null;
   /** The plugin's options, validated (and defaulted) by its own schema. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly definition: AnyPluginDefinition;
@@ -27,7 +32,7 @@ export interface RuntimeConfig {
   readonly queue: number;
   readonly overflow: OverflowPolicy;
   readonly maxInFlightBytes: number;
-  /** Frames processed at once across all participants. */
+  /** Frames in flight at once per transform or sink (all participants), unless the component sets its own. */
   readonly concurrency: number;
   /** A group with no frame for this long ends. Milliseconds. */
   readonly idleTimeout: number;
@@ -35,7 +40,11 @@ export interface RuntimeConfig {
   readonly shutdownTimeout: number;
   /** Where `onError: dead-letter` writes; null when not configured. */
   readonly deadLetterDir: string | null;
-  /** Collect garbage once dropped frames add up (see `DroppedMemoryReclaimer`). Default true. */
+  /**
+   * Collect garbage once dropped frames add up (see `DroppedMemoryReclaimer`): `true` on, `false`
+   * off, `undefined` (not set) off, because it turns on V8's `--expose-gc` for the whole process.
+   * `framepipe run` resolves `undefined` to `true` before creating the pipeline.
+   */
   readonly reclaimDroppedMemory?: boolean;
 }
 

@@ -1,29 +1,9 @@
 import { z } from "zod";
 import { withExpectation } from "./expectation.js";
-import { byteSizeStringPattern, durationStringPattern, parseByteSize, parseDuration } from "./units.js";
+import { byteSizeSchema, durationSchema } from "./unit-schemas.js";
 
-const durationInput = () =>
-  z.union([z.number().int().nonnegative(), z.string().regex(new RegExp(durationStringPattern))]);
-const byteSizeInput = () =>
-  z.union([z.number().int().nonnegative(), z.string().regex(new RegExp(byteSizeStringPattern, "i"))]);
-
-const durationExpectation = "a duration such as 500ms, 30s, 5m or 1h (or a number of milliseconds)";
-
-/** A duration written as milliseconds or `500ms`/`30s`/`5m`/`1h`, normalised to milliseconds. */
-function durationSchema(options: { positive: boolean }) {
-  const schema = durationInput()
-    .transform((value) => parseDuration(value) ?? 0)
-    .pipe(options.positive ? z.number().positive() : z.number().nonnegative());
-  return withExpectation(schema, options.positive ? `${durationExpectation}, greater than 0` : durationExpectation);
-}
-
-/** A size written as bytes or `512KiB`/`256MiB`/`1GB`, normalised to bytes. */
-function byteSizeSchema() {
-  const schema = byteSizeInput()
-    .transform((value) => parseByteSize(value) ?? 0)
-    .pipe(z.number().positive());
-  return withExpectation(schema, "a size such as 64MiB, 512KiB or 1GB (or a number of bytes), greater than 0");
-}
+/** Default `runtime.concurrency`: steps in flight per transform or sink. */
+export const DEFAULT_CONCURRENCY = 8;
 
 /** The `runtime:` section. */
 export const runtimeSchema = z
@@ -38,20 +18,30 @@ export const runtimeSchema = z
     maxInFlightBytes: byteSizeSchema()
       .prefault("256MiB")
       .describe("Global budget of frame bytes in flight (e.g. 256MiB); sources pause or frames drop beyond it."),
-    concurrency: z.number().int().positive().default(8).describe("Frames processed at once across all participants."),
-    idleTimeout: durationSchema({ positive: true })
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_CONCURRENCY)
+      .describe(
+        "Frames in flight at once per transform or sink, all participants together, unless the component sets its own concurrency.",
+      ),
+    idleTimeout: durationSchema()
       .prefault("120s")
       .describe("A participant group with no frame for this long ends and its outputs are finalised."),
-    shutdownTimeout: durationSchema({ positive: false })
+    shutdownTimeout: durationSchema({ allowZero: true })
       .prefault("30s")
       .describe("How long a graceful stop may take to drain and finalise before it is forced."),
+    // No default: unset means off for an app embedding createPipeline (the collections need V8's
+    // process-wide --expose-gc), while `framepipe run`, which owns its process, turns it on.
     reclaimDroppedMemory: z
       .boolean()
-      .default(true)
+      .optional()
       .describe(
         "Under overload (over half of maxInFlightBytes in flight), run a garbage collection each time the frames " +
           "written or dropped add up to a quarter of the budget (at most 32 MiB; at most 10 a second), so their " +
-          "memory returns promptly. false leaves it to V8, which may run tens of MiB over.",
+          "memory returns promptly; it turns on V8's --expose-gc for the whole process. false leaves it to V8, " +
+          "which may run tens of MiB over. Unset: on under `framepipe run`, off when embedded with createPipeline.",
       ),
     deadLetterDir: z
       .string()
@@ -95,6 +85,15 @@ export const onErrorSchema = z
   .default("drop")
   .describe(
     "What happens to a frame that failed for good: drop it (counted), dead-letter it (runtime.deadLetterDir) or fail the pipeline.",
+  );
+
+/** `concurrency` of a transform or sink (read by the component entries; this describes it for editors). */
+export const componentConcurrencySchema = z
+  .number()
+  .int()
+  .min(1)
+  .describe(
+    "Steps of this component allowed at once, each for a different stream (default: what the plugin declares, else runtime.concurrency).",
   );
 
 /** Component ids: letters, digits, `-` and `_`. */

@@ -194,6 +194,7 @@ async function resolveComponent(
     type: entry.type,
     inputs: Object.freeze(entry.inputs.map((input) => input.id)),
     onError: entry.onError,
+    concurrency: entry.concurrency,
     options: Object.freeze(options),
     definition: resolution.definition,
   });

@@ -1,12 +1,33 @@
 import type { Observable, OperatorFunction } from "rxjs";
 import type { z } from "zod";
 import type { GroupInfo, StreamInfo } from "../model/stream-key.js";
-import type { VideoFrame } from "../model/video-frame.js";
+import type { IncomingFrame, VideoFrame } from "../model/video-frame.js";
 import type { RecallEvent } from "../recall/recall-event.js";
+import type { DropReason } from "../runtime/pipeline-metrics.js";
 import type { ServiceDeps } from "../services/service-ref.js";
 import type { ComponentKind, PluginContext } from "./plugin-context.js";
 
 type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What became of a frame a source produced, once every copy of it (one per branch of a fan-out,
+ * and the frames transforms derived from it) was written, filtered, failed or dropped.
+ */
+export interface FrameOutcome {
+  /** Sink writes that succeeded. */
+  readonly written: number;
+  /** Copies a transform dropped on purpose (a filter, `sample`, `dedupe`). */
+  readonly filtered: number;
+  /** Copies that failed for good after retries; `onError` was applied (dropped or dead-lettered). */
+  readonly failed: number;
+  /**
+   * Copies dropped by flow control or a forced stop (`queue-full`, `memory-budget`, `shutdown`):
+   * not processed at all, so a source with redelivery should redeliver.
+   */
+  readonly dropped: number;
+  /** The reason of the first such drop, or null. */
+  readonly dropReason: DropReason | null;
+}
 
 /** A running source. */
 export interface SourceInstance {
@@ -23,6 +44,13 @@ export interface SourceInstance {
   resume?(): void;
   /** Stops accepting input; `events$` completes once what was read has been emitted. */
   stop?(): Awaitable<void>;
+  /**
+   * Told once per frame this source emitted, when every copy of it is finished: written by every
+   * sink it reached, filtered, failed for good, or dropped (also when the overflow policy refused
+   * it on arrival). `frame` is the very object the source emitted, so it can find what to
+   * acknowledge (a queue message, a file offset). Runs synchronously; throwing is logged and ignored.
+   */
+  settled?(frame: IncomingFrame, outcome: FrameOutcome): void;
 }
 
 /** What a per-frame transform returns: a frame, several frames, or `null` to drop it. */
@@ -88,6 +116,12 @@ export interface PluginDefinitionInput<Kind extends ComponentKind, Schema extend
   readonly options: Schema;
   /** Services the plugin needs, declared as data. */
   readonly deps?: Deps;
+  /**
+   * Transforms and sinks: how many of its steps (each for a different stream) may run at once,
+   * unless the config sets `concurrency:`. Leave it out for CPU-bound work (`runtime.concurrency`
+   * applies); an I/O-bound sink (uploads) declares more so slow round trips overlap.
+   */
+  readonly concurrency?: number;
   /** Builds a running instance from validated options. */
   create(options: z.output<Schema>, context: PluginContext<Deps>): Awaitable<InstanceByKind[Kind]>;
 }
@@ -121,6 +155,11 @@ function define<Kind extends ComponentKind, Schema extends z.ZodType, Deps exten
   if (!typePattern.test(input.type)) {
     throw new TypeError(
       `[framepipe] plugin type "${input.type}" must start with a lowercase letter and use only a-z, 0-9 and "-"`,
+    );
+  }
+  if (input.concurrency !== undefined && !(Number.isSafeInteger(input.concurrency) && input.concurrency >= 1)) {
+    throw new TypeError(
+      `[framepipe] plugin ${kind}:${input.type} declares concurrency ${input.concurrency}: use 1 or more`,
     );
   }
   if (typeof input.create !== "function") {

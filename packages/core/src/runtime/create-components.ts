@@ -1,5 +1,7 @@
 import type { ComponentConfig, PipelineConfig } from "../config/pipeline-config.js";
 import { FramepipeError } from "../errors/framepipe-error.js";
+import { componentLabel } from "../plugin/component-label.js";
+import { createPluginContext } from "../plugin/create-plugin-context.js";
 import type { SinkInstance, SourceInstance, TransformInstance } from "../plugin/define-plugin.js";
 import type { ComponentKind, PluginContext } from "../plugin/plugin-context.js";
 import type { Logger } from "../services/logger.js";
@@ -9,6 +11,8 @@ import { wrapPluginError } from "./plugin-error.js";
 
 interface ComponentBase {
   readonly config: ComponentConfig;
+  /** Steps the runtime runs at once for this component (see {@link componentConcurrency}). */
+  readonly concurrency: number;
   /** `kind:type#id`, as in error messages and log bindings. */
   readonly label: string;
   readonly logger: Logger;
@@ -37,15 +41,21 @@ export type RuntimeComponent = SourceComponent | TransformComponent | SinkCompon
 
 /** What every plugin context shares. */
 export interface ComponentEnvironment {
+  /** `runtime.concurrency`: the in-flight limit of a component that sets none. */
+  readonly concurrency: number;
   readonly logger: Logger;
   readonly metrics: PipelineMetrics;
   readonly signal: AbortSignal;
   readonly services: Readonly<Record<string, unknown>>;
 }
 
-/** The label of a component in messages and logs: `sink:fs#disk`. */
-export function componentLabel(config: { kind: ComponentKind; type: string; id: string }): string {
-  return `${config.kind}:${config.type}#${config.id}`;
+/**
+ * A component's in-flight limit: what its config says (`concurrency:` beside `inputs`), else what
+ * the plugin declared, else `runtime.concurrency`.
+ */
+export function componentConcurrency(config: ComponentConfig, fallback: number): number {
+  if (config.kind === "source") return fallback;
+  return config.concurrency ?? config.definition.concurrency ?? fallback;
 }
 
 function resolveServices(config: ComponentConfig, label: string, available: Readonly<Record<string, unknown>>) {
@@ -85,14 +95,17 @@ function checkInstance(kind: ComponentKind, instance: unknown, label: string): v
 async function createComponent(config: ComponentConfig, environment: ComponentEnvironment): Promise<RuntimeComponent> {
   const label = componentLabel(config);
   const logger = environment.logger.child({ component: label });
-  const context: PluginContext = {
-    componentId: config.id,
+  const concurrency = componentConcurrency(config, environment.concurrency);
+  const context: PluginContext = createPluginContext({
     kind: config.kind,
+    type: config.type,
+    componentId: config.id,
+    concurrency,
     logger,
     metrics: environment.metrics.forComponent(config.id),
     signal: environment.signal,
     services: resolveServices(config, label, environment.services),
-  };
+  });
   let instance: unknown;
   try {
     instance = await config.definition.create(config.options as never, context);
@@ -100,7 +113,7 @@ async function createComponent(config: ComponentConfig, environment: ComponentEn
     throw wrapPluginError(error, config.kind, label, "create");
   }
   checkInstance(config.kind, instance, label);
-  return { config, label, logger, kind: config.kind, instance } as RuntimeComponent;
+  return { config, label, logger, concurrency, kind: config.kind, instance } as RuntimeComponent;
 }
 
 /**

@@ -81,6 +81,7 @@ async function buildPipeline(config: PipelineConfig, root: CompositionRoot): Pro
   const { logger, metrics, clock } = root;
   const abort = new AbortController();
   const components = await createComponents(config, {
+    concurrency: config.runtime.concurrency,
     logger,
     metrics,
     signal: abort.signal,

@@ -1,11 +1,13 @@
 import type { OverflowPolicy, RuntimeConfig } from "../config/pipeline-config.js";
 import type { StreamKey } from "../model/stream-key.js";
 import type { VideoFrame } from "../model/video-frame.js";
-import type { SourceInstance } from "../plugin/define-plugin.js";
+import type { FrameOutcome, SourceInstance } from "../plugin/define-plugin.js";
 import type { Logger } from "../services/logger.js";
-import type { FrameItem } from "./lane.js";
+import type { DroppedMemoryReclaimer } from "./dropped-memory-reclaimer.js";
 import { type Linkable, LinkedQueue } from "./linked-queue.js";
-import type { DropReason } from "./pipeline-metrics.js";
+import type { DropReason, PipelineMetrics } from "./pipeline-metrics.js";
+import type { FrameItem } from "./pipeline-node.js";
+import type { RuntimeCounters } from "./runtime-counters.js";
 
 /** Under `block`, a stream resumes its sources once its queue is down to this fraction of `runtime.queue`. */
 export const QUEUE_LOW_WATER = 0.5;
@@ -69,9 +71,18 @@ export class StreamFlow {
   }
 }
 
+/** How one of a ticket's items ended. `forwarded`: it became the items of the next nodes. */
+export type ItemOutcome = "written" | "filtered" | "failed" | "forwarded" | DropReason;
+
+/** Told once when a ticket a source made is finished: a {@link SourceNode}. */
+export interface TicketListener {
+  ticketSettled(ticket: Ticket): void;
+}
+
 /**
  * One accepted frame and everything descending from it: it counts against its stream's queue and
- * the byte budget until its last item (in any lane, any branch of the graph) is written or dropped.
+ * the byte budget until its last item (in any lane, any branch of the graph) is written or dropped,
+ * and it gathers the {@link FrameOutcome} its source is told of then.
  */
 export class Ticket implements Linkable<Ticket> {
   readonly stream: StreamFlow;
@@ -80,64 +91,104 @@ export class Ticket implements Linkable<Ticket> {
   readonly bytes: number;
   /** The frame as accepted, for dead letters. */
   readonly origin: VideoFrame;
+  /** The source told when the ticket is finished, and the object it emitted; null for operator output. */
+  readonly listener: TicketListener | null;
+  readonly emitted: unknown;
   /** Its items alive in lanes (waiting or running); a few at most, one per branch of a fan-out. */
   readonly items: FrameItem[] = [];
   /** Items of this ticket being processed right now: such a ticket cannot be evicted. */
   running = 0;
+  written = 0;
+  filtered = 0;
+  failed = 0;
+  dropped = 0;
+  dropReason: DropReason | null = null;
   /** Links of its stream's ticket list; `linkedIn` is null once released. */
   linkedIn: object | null = null;
   linkPrevious: Ticket | null = null;
   linkNext: Ticket | null = null;
 
-  constructor(stream: StreamFlow, ownerId: string, bytes: number, origin: VideoFrame) {
+  constructor(
+    stream: StreamFlow,
+    ownerId: string,
+    bytes: number,
+    origin: VideoFrame,
+    listener: TicketListener | null,
+    emitted: unknown,
+  ) {
     this.stream = stream;
     this.ownerId = ownerId;
     this.bytes = bytes;
     this.origin = origin;
+    this.listener = listener;
+    this.emitted = emitted;
   }
 
-  /** Forgets one of its items (written, dropped or evicted). */
-  removeItem(item: FrameItem): void {
+  /** The outcome so far (final once the ticket is released). */
+  get outcome(): FrameOutcome {
+    const { written, filtered, failed, dropped, dropReason } = this;
+    return { written, filtered, failed, dropped, dropReason };
+  }
+
+  /** Counts how one item ended. */
+  record(outcome: ItemOutcome): void {
+    if (outcome === "written") this.written += 1;
+    else if (outcome === "filtered") this.filtered += 1;
+    else if (outcome === "failed" || outcome === "error" || outcome === "dead-letter") this.failed += 1;
+    else if (outcome !== "forwarded") {
+      this.dropped += 1;
+      this.dropReason ??= outcome;
+    }
+  }
+
+  /** Forgets one of its items; true when it was one. */
+  removeItem(item: FrameItem): boolean {
     const items = this.items;
     const index = items.indexOf(item);
-    if (index < 0) return;
+    if (index < 0) return false;
     const last = items.pop() as FrameItem;
     if (index < items.length) items[index] = last;
+    return true;
   }
 }
 
-/** What flow control needs from the runtime. */
-export interface FlowControlHooks {
-  /** Takes every waiting item of `ticket` out of its lane, counts the drop, then calls `release`. */
-  evict(ticket: Ticket, reason: DropReason): void;
-  /** Depth or bytes changed. */
-  changed(depth: number, bytes: number): void;
-  /** A ticket left (written, dropped or evicted): its frame's bytes are garbage from now on. */
-  released?(bytes: number, inFlightBytes: number): void;
+/** What flow control reports to and frees memory through. */
+export interface FlowControlServices {
+  readonly counters: RuntimeCounters;
+  readonly metrics: PipelineMetrics;
+  /** Collects garbage under pressure as frames are released; null when turned off. */
+  readonly reclaimer: DroppedMemoryReclaimer | null;
 }
 
 /**
  * Per-stream queues and the global byte budget, with the three overflow policies. Pausing works
  * per source: a source is paused while any stream it fed is over its bound, or while the byte
  * budget is spent, and resumed when all of those are back under their low-water marks.
+ *
+ * A frame's {@link Ticket} lives from admission until its last item finished ({@link finish}):
+ * then its queue place and bytes are given back and its source learns the outcome.
  */
 export class FlowControl {
   readonly policy: OverflowPolicy;
   readonly #queue: number;
   readonly #budget: number;
-  readonly #hooks: FlowControlHooks;
+  readonly #services: FlowControlServices;
   readonly #streams = new Map<StreamKey, StreamFlow>();
-  readonly #gates: readonly SourceGate[];
+  readonly #gates: SourceGate[] = [];
   #depth = 0;
   #bytes = 0;
   #budgetBlocking = false;
 
-  constructor(runtime: RuntimeConfig, gates: readonly SourceGate[], hooks: FlowControlHooks) {
+  constructor(runtime: RuntimeConfig, services: FlowControlServices) {
     this.policy = runtime.overflow;
     this.#queue = runtime.queue;
     this.#budget = runtime.maxInFlightBytes;
-    this.#gates = gates;
-    this.#hooks = hooks;
+    this.#services = services;
+  }
+
+  /** A source's gate: paused with the others while the byte budget is spent. */
+  registerGate(gate: SourceGate): void {
+    this.#gates.push(gate);
   }
 
   /** Live tickets, all streams. */
@@ -151,46 +202,49 @@ export class FlowControl {
 
   /**
    * Applies the overflow policy to a frame a source delivered: returns its ticket, or why it was
-   * dropped (the caller counts that drop). `drop-oldest` may evict older frames first.
+   * refused (the caller counts that drop). `drop-oldest` may evict older frames first.
    */
-  admit(key: StreamKey, bytes: number, gate: SourceGate, frame: VideoFrame): Ticket | DropReason {
-    if (this.policy === "block") {
-      if (this.#overBudget(bytes, this.#budget * BLOCK_HARD_LIMIT)) return "memory-budget";
-    } else if (this.policy === "drop-newest") {
-      if ((this.#streams.get(key)?.depth ?? 0) >= this.#queue) return "queue-full";
-      if (this.#overBudget(bytes, this.#budget)) return "memory-budget";
-    } else {
-      while ((this.#streams.get(key)?.depth ?? 0) >= this.#queue) {
-        const victim = this.#oldestEvictable(this.#streams.get(key));
-        if (!victim) return "queue-full";
-        this.#hooks.evict(victim, "queue-full");
-      }
-      while (this.#overBudget(bytes, this.#budget)) {
-        const victim = this.#evictableOfLongestStream();
-        if (!victim) return "memory-budget";
-        this.#hooks.evict(victim, "memory-budget");
-      }
+  admit(
+    key: StreamKey,
+    gate: SourceGate,
+    frame: VideoFrame,
+    listener: TicketListener,
+    emitted: unknown,
+  ): Ticket | DropReason {
+    const bytes = frame.image.data.byteLength;
+    const refusal = this.#makeRoom(key, bytes);
+    if (refusal !== null) {
+      this.#services.reclaimer?.released(bytes, this.#bytes);
+      return refusal;
     }
     const stream = this.#stream(key);
     if (!stream.sources.has(gate)) {
       stream.sources.add(gate);
       if (stream.blocking) this.#block(gate);
     }
-    return this.#charge(stream, gate.id, bytes, frame);
+    return this.#charge(stream, gate.id, bytes, frame, listener, emitted);
   }
 
-  /** Charges a frame a per-stream operator emitted: no policy applies, it already is inside. */
-  charge(key: StreamKey, ownerId: string, bytes: number, frame: VideoFrame): Ticket {
-    return this.#charge(this.#stream(key), ownerId, bytes, frame);
+  /** Charges a frame a per-stream operator emitted on its own (a timer, a flush): no policy applies. */
+  charge(key: StreamKey, ownerId: string, frame: VideoFrame): Ticket {
+    return this.#charge(this.#stream(key), ownerId, frame.image.data.byteLength, frame, null, null);
   }
 
-  /** Call once a ticket has no item left. */
-  release(ticket: Ticket): void {
+  /** One item of a ticket ended: the ticket is settled once it was the last. */
+  finish(item: FrameItem, outcome: ItemOutcome): void {
+    const ticket = item.ticket;
+    if (!ticket.removeItem(item)) return;
+    ticket.record(outcome);
+    if (ticket.items.length === 0) this.settle(ticket);
+  }
+
+  /** Gives back a ticket's queue place and bytes and tells its source; once per ticket. */
+  settle(ticket: Ticket): void {
     const stream = ticket.stream;
     if (!stream.tickets.remove(ticket)) return;
     this.#depth -= 1;
     this.#bytes -= ticket.bytes;
-    this.#hooks.released?.(ticket.bytes, this.#bytes);
+    this.#services.reclaimer?.released(ticket.bytes, this.#bytes);
     if (stream.blocking && stream.depth <= Math.floor(this.#queue * QUEUE_LOW_WATER)) {
       stream.blocking = false;
       for (const gate of stream.sources) {
@@ -203,7 +257,8 @@ export class FlowControl {
       this.#budgetBlocking = false;
       for (const gate of this.#gates) this.#update(gate);
     }
-    this.#hooks.changed(this.#depth, this.#bytes);
+    this.#reportLevels();
+    ticket.listener?.ticketSettled(ticket);
   }
 
   /** Every live ticket (a forced stop gives up on them). */
@@ -211,8 +266,47 @@ export class FlowControl {
     for (const stream of this.#streams.values()) yield* stream.tickets;
   }
 
-  #charge(stream: StreamFlow, ownerId: string, bytes: number, frame: VideoFrame): Ticket {
-    const ticket = new Ticket(stream, ownerId, bytes, frame);
+  /** Null when the frame may come in (after evicting older ones under `drop-oldest`), else why not. */
+  #makeRoom(key: StreamKey, bytes: number): DropReason | null {
+    if (this.policy === "block") {
+      return this.#overBudget(bytes, this.#budget * BLOCK_HARD_LIMIT) ? "memory-budget" : null;
+    }
+    if (this.policy === "drop-newest") {
+      if ((this.#streams.get(key)?.depth ?? 0) >= this.#queue) return "queue-full";
+      return this.#overBudget(bytes, this.#budget) ? "memory-budget" : null;
+    }
+    while ((this.#streams.get(key)?.depth ?? 0) >= this.#queue) {
+      const victim = this.#oldestEvictable(this.#streams.get(key));
+      if (!victim) return "queue-full";
+      this.#evict(victim, "queue-full");
+    }
+    while (this.#overBudget(bytes, this.#budget)) {
+      const victim = this.#evictableOfLongestStream();
+      if (!victim) return "memory-budget";
+      this.#evict(victim, "memory-budget");
+    }
+    return null;
+  }
+
+  /** A `drop-oldest` eviction: no item of the ticket is running; each leaves the lane it waits in. */
+  #evict(ticket: Ticket, reason: DropReason): void {
+    this.#services.counters.dropped(ticket.ownerId, reason);
+    for (const item of [...ticket.items]) {
+      item.lane?.node.discard(item);
+      this.finish(item, reason);
+    }
+    this.settle(ticket);
+  }
+
+  #charge(
+    stream: StreamFlow,
+    ownerId: string,
+    bytes: number,
+    frame: VideoFrame,
+    listener: TicketListener | null,
+    emitted: unknown,
+  ): Ticket {
+    const ticket = new Ticket(stream, ownerId, bytes, frame, listener, emitted);
     stream.tickets.push(ticket);
     this.#depth += 1;
     this.#bytes += bytes;
@@ -226,8 +320,13 @@ export class FlowControl {
         for (const gate of this.#gates) this.#update(gate);
       }
     }
-    this.#hooks.changed(this.#depth, this.#bytes);
+    this.#reportLevels();
     return ticket;
+  }
+
+  #reportLevels(): void {
+    this.#services.metrics.queueDepth(this.#depth);
+    this.#services.metrics.inFlightBytes(this.#bytes);
   }
 
   /** A single frame larger than the whole budget still gets through when nothing else is in flight. */

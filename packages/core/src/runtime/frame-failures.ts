@@ -5,7 +5,7 @@ import type { VideoFrame } from "../model/video-frame.js";
 import type { Logger } from "../services/logger.js";
 import { DeadLetterWriter } from "./dead-letter.js";
 import type { ErrorLogLimiter } from "./error-log.js";
-import type { GraphNode } from "./pipeline-graph.js";
+import type { GraphNode } from "./pipeline-node.js";
 import { wrapPluginError } from "./plugin-error.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
 

@@ -1,31 +1,14 @@
 import { FramepipeError } from "../errors/framepipe-error.js";
-import type { StreamKey } from "../model/stream-key.js";
 import type { RuntimeComponent } from "./create-components.js";
-import type { GroupEnd, Lane } from "./lane.js";
+import type { LaneNode, NodeRuntime } from "./pipeline-node.js";
+import { SinkNode } from "./sink-node.js";
+import { SourceNode, type SourceNodeServices } from "./source-node.js";
+import { TransformNode } from "./transform-node.js";
 
-/** An edge to a consumer: the consumer and which of its inputs the edge is. */
-export interface Edge {
-  readonly node: GraphNode;
-  readonly input: number;
-}
-
-/** Progress of one group's end at a sink: `endGroup` runs when the last stream's marker arrives. */
-export interface PendingGroupEnd {
-  remaining: number;
-  touched: boolean;
-}
-
-/** A component in the running graph. */
-export interface GraphNode {
-  readonly id: string;
-  readonly component: RuntimeComponent;
-  /** Distinct inputs (0 for sources). */
-  readonly inputCount: number;
-  readonly consumers: Edge[];
-  /** Per-stream lanes, alive from a stream's first item to its end. */
-  readonly lanes: Map<StreamKey, Lane>;
-  /** Sinks: groups whose markers are arriving. */
-  readonly groupEnds: Map<GroupEnd, PendingGroupEnd>;
+/** The running graph: every node in creation order, and the sources among them. */
+export interface PipelineGraph {
+  readonly nodes: readonly (SourceNode | LaneNode)[];
+  readonly sources: readonly SourceNode[];
 }
 
 /**
@@ -33,20 +16,27 @@ export interface GraphNode {
  * was validated, but the runtime also accepts hand-built configs, so unknown inputs and cycles are
  * checked again.
  */
-export function buildGraph(components: readonly RuntimeComponent[]): GraphNode[] {
-  const byId = new Map<string, GraphNode>();
-  const nodes: GraphNode[] = [];
+export function buildGraph(
+  components: readonly RuntimeComponent[],
+  runtime: NodeRuntime,
+  sourceServices: SourceNodeServices,
+): PipelineGraph {
+  const byId = new Map<string, SourceNode | LaneNode>();
+  const nodes: (SourceNode | LaneNode)[] = [];
+  const sources: SourceNode[] = [];
   for (const component of components) {
-    const inputs = component.kind === "source" ? [] : [...new Set(component.config.inputs)];
-    const node: GraphNode = {
-      id: component.config.id,
-      component,
-      inputCount: inputs.length,
-      consumers: [],
-      lanes: new Map(),
-      groupEnds: new Map(),
-    };
-    if (byId.has(node.id)) throw graphError(`component id "${node.id}" is used twice`);
+    if (byId.has(component.config.id)) throw graphError(`component id "${component.config.id}" is used twice`);
+    let node: SourceNode | LaneNode;
+    if (component.kind === "source") {
+      node = new SourceNode(component, runtime, sourceServices);
+      sources.push(node);
+    } else {
+      const inputCount = new Set(component.config.inputs).size;
+      node =
+        component.kind === "transform"
+          ? new TransformNode(component, runtime, inputCount, component.concurrency)
+          : new SinkNode(component, runtime, inputCount, component.concurrency);
+    }
     byId.set(node.id, node);
     nodes.push(node);
   }
@@ -59,16 +49,16 @@ export function buildGraph(components: readonly RuntimeComponent[]): GraphNode[]
       if (!producer || producer.component.kind === "sink") {
         throw graphError(`${node.component.label} reads from "${inputId}", which is not a source or transform`);
       }
-      producer.consumers.push({ node, input });
+      producer.consumers.push({ node: node as LaneNode, input });
     });
   }
   checkAcyclic(nodes);
-  return nodes;
+  return { nodes, sources };
 }
 
-function checkAcyclic(nodes: readonly GraphNode[]): void {
-  const state = new Map<GraphNode, "visiting" | "done">();
-  const visit = (node: GraphNode): void => {
+function checkAcyclic(nodes: readonly (SourceNode | LaneNode)[]): void {
+  const state = new Map<SourceNode | LaneNode, "visiting" | "done">();
+  const visit = (node: SourceNode | LaneNode): void => {
     const current = state.get(node);
     if (current === "done") return;
     if (current === "visiting") throw graphError(`the inputs of ${node.component.label} form a cycle`);

@@ -1,17 +1,6 @@
-import {
-  describeError,
-  type ErrorStage,
-  FramepipeError,
-  type FramepipeErrorCode,
-  isTransientError,
-} from "../errors/framepipe-error.js";
+import { describeError, type ErrorStage, FramepipeError, isTransientError } from "../errors/framepipe-error.js";
 import type { ComponentKind } from "../plugin/plugin-context.js";
-
-const codeByKind: Record<ComponentKind, FramepipeErrorCode> = {
-  source: "SOURCE_FAILED",
-  transform: "TRANSFORM_FAILED",
-  sink: "SINK_WRITE_FAILED",
-};
+import { failureCodeByKind } from "../plugin/plugin-error-factory.js";
 
 /**
  * Wraps what a plugin threw into a {@link FramepipeError} naming the component (`sink:fs#disk`) and
@@ -21,7 +10,7 @@ const codeByKind: Record<ComponentKind, FramepipeErrorCode> = {
 export function wrapPluginError(error: unknown, kind: ComponentKind, label: string, stage: ErrorStage): FramepipeError {
   if (FramepipeError.isInstance(error) && error.component === label && error.stage === stage) return error;
   return new FramepipeError({
-    code: codeByKind[kind],
+    code: failureCodeByKind[kind],
     component: label,
     stage,
     message: `${stage} failed: ${describeError(error)}`,

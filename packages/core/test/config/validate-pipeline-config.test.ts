@@ -48,8 +48,9 @@ describe("validatePipelineConfig", () => {
       idleTimeout: 300_000,
       shutdownTimeout: 30_000,
       deadLetterDir: "/srv/pipeline/dead",
-      reclaimDroppedMemory: true,
     });
+    // Not set: off in core (embedding); only `framepipe run` turns it on.
+    expect(config.runtime.reclaimDroppedMemory).toBeUndefined();
     expect(config.api).toEqual({ port: 9464, host: "127.0.0.1" });
     expect(config.log).toEqual({ level: "info" });
   });

@@ -33,7 +33,7 @@ function storeSink(seen: PluginContext[]) {
 }
 
 describe("createPipeline", () => {
-  it("gives each plugin its context: id, kind, a bound child logger, metrics, signal and services", async () => {
+  it("gives each plugin its context: id, kind, label, error, a bound child logger, metrics, signal and services", async () => {
     const seen: PluginContext[] = [];
     const store = new Map<string, number>();
     const logger = recordingLogger();
@@ -48,6 +48,8 @@ describe("createPipeline", () => {
     const context = seen[0]!;
     expect(context.componentId).toBe("disk");
     expect(context.kind).toBe("sink");
+    expect(context.label).toBe("sink:store#disk");
+    expect(context.error("refused", { stage: "write" }).message).toBe("[framepipe] [sink:store#disk] refused");
     expect(context.services).toEqual({ store, tracer: undefined });
     expect(context.signal.aborted).toBe(false);
     context.logger.info({ detail: 1 }, "hello");

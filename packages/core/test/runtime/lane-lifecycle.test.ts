@@ -30,7 +30,13 @@ async function engineWithTwoTransforms() {
   const logger = createSilentLogger();
   const metrics = createNoopPipelineMetrics();
   const signal = new AbortController().signal;
-  const components = await createComponents(config, { logger, metrics, signal, services: {} });
+  const components = await createComponents(config, {
+    concurrency: config.runtime.concurrency,
+    logger,
+    metrics,
+    signal,
+    services: {},
+  });
   const engine = new PipelineEngine({
     config,
     components,
@@ -43,7 +49,7 @@ async function engineWithTwoTransforms() {
     onSourcesComplete: () => {},
   });
   engine.attach("src");
-  const lanes = () => Object.fromEntries(engine.nodes.map((node) => [node.id, node.lanes.size]));
+  const lanes = () => Object.fromEntries(engine.nodes.map((node) => [node.id, "lanes" in node ? node.lanes.size : 0]));
   return { source, sink, engine, lanes };
 }
 

@@ -6,13 +6,16 @@ import { FakeS3Client } from "./fake-s3-client.js";
 
 /** An `s3` sink (component id `archive`) writing to a {@link FakeS3Client} passed as the service. */
 export async function createFakeSink(
-  options: Partial<S3SinkOptionsInput> = {},
+  settings: Partial<S3SinkOptionsInput> & { readonly concurrency?: number } = {},
   client: FakeS3Client = new FakeS3Client(),
 ): Promise<{ sink: S3FrameSink; client: FakeS3Client }> {
+  const { concurrency = s3Sink.concurrency, ...options } = settings;
   const parsed = s3Sink.options.parse({ bucket: client.bucket, ...options });
   const context = createTestContext<typeof s3Sink.deps>({
     kind: "sink",
+    type: "s3",
     componentId: "archive",
+    concurrency,
     services: { s3Client: client.asClient() },
   });
   const sink = (await s3Sink.create(parsed, context)) as S3FrameSink;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compiledBenchFile } from "../lib/compiled-workspace.js";
 import { freePort } from "../lib/free-port.js";
+import type { CapacityPipeline } from "./framepipe-receiver.js";
 import type { LatencyHistogram } from "./latency-histogram.js";
 import { type ReceiverUnderTest, stopChild, waitUntil } from "./receiver-under-test.js";
 
@@ -25,14 +26,19 @@ export async function startBaselineReceiver(
   outputDir: string,
   logDir: string,
   nodeArguments: readonly string[] = [],
+  pipeline: CapacityPipeline = "resize",
 ): Promise<ReceiverUnderTest> {
   const wsPort = await freePort();
   const statsPort = await freePort();
   const log = openSync(join(logDir, "baseline.log"), "a");
-  const child = spawn(process.execPath, [...nodeArguments, script, String(wsPort), String(statsPort), outputDir], {
-    cwd: benchFolder,
-    stdio: ["ignore", log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArguments, script, String(wsPort), String(statsPort), outputDir, pipeline],
+    {
+      cwd: benchFolder,
+      stdio: ["ignore", log, log],
+    },
+  );
   const stats = async (path: string): Promise<BaselineStats> => {
     const response = await fetch(`http://127.0.0.1:${statsPort}${path}`);
     return (await response.json()) as BaselineStats;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { openSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,17 +10,31 @@ import { type ReceiverUnderTest, stopChild, waitUntil } from "./receiver-under-t
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 const cliBin = join(repositoryRoot, "packages/cli/bin/framepipe.js");
+
+/**
+ * The Node flags the installed `framepipe` command starts with: those of its shebang line
+ * (`#!/usr/bin/env -S node --initial-old-space-size=128`), so the benchmark runs what users run.
+ */
+export function cliNodeFlags(): string[] {
+  const shebang = readFileSync(cliBin, "utf8").split("\n", 1)[0] ?? "";
+  const words = shebang.replace(/^#!\s*/, "").split(/\s+/);
+  return words.slice(words.indexOf("node") + 1).filter((word) => word.startsWith("--"));
+}
 const token = "bench-capacity-token";
+
+/** What the receivers do with each frame: resize it to a 320×180 JPEG, or store the PNG as it came. */
+export type CapacityPipeline = "resize" | "passthrough";
 
 /**
  * The pipeline under test, as a user would write it: the websocket source, a resize to a 320×180
- * JPEG thumbnail and the fs sink, every runtime setting at its default (per-stream queues of 64,
- * `overflow: block`, a 256 MiB in-flight budget, concurrency 8).
+ * JPEG thumbnail (left out for `passthrough`) and the fs sink, every runtime setting at its
+ * default (per-stream queues of 64, `overflow: block`, a 256 MiB in-flight budget, concurrency 8).
  */
 export function capacityConfig(options: {
   wsPort: number;
   apiPort: number;
   outputDir: string;
+  pipeline?: CapacityPipeline;
   /** Extra `runtime:` settings (`key: value` YAML), for tuning experiments. */
   runtime?: Readonly<Record<string, string>>;
 }): string {
@@ -33,17 +47,21 @@ export function capacityConfig(options: {
     `    port: ${options.wsPort}`,
     "    path: /recall/",
     `    token: ${token}`,
-    "transforms:",
-    "  thumbs:",
-    "    type: resize",
-    "    inputs: [recall]",
-    "    width: 320",
-    "    height: 180",
-    "    format: jpeg",
+    ...(options.pipeline === "passthrough"
+      ? []
+      : [
+          "transforms:",
+          "  thumbs:",
+          "    type: resize",
+          "    inputs: [recall]",
+          "    width: 320",
+          "    height: 180",
+          "    format: jpeg",
+        ]),
     "sinks:",
     "  disk:",
     "    type: fs",
-    "    inputs: [thumbs]",
+    `    inputs: [${options.pipeline === "passthrough" ? "recall" : "thumbs"}]`,
     `    dir: ${JSON.stringify(options.outputDir)}`,
     "runtime:",
     // Only so that a step ends quickly: the drain at the end is not measured.
@@ -67,17 +85,22 @@ export async function startFramepipeReceiver(
   logDir: string,
   nodeArguments: readonly string[] = [],
   runtime: Readonly<Record<string, string>> = {},
+  pipeline: CapacityPipeline = "resize",
 ): Promise<ReceiverUnderTest> {
   const wsPort = await freePort();
   const apiPort = await freePort();
   const configFile = join(logDir, "capacity-pipeline.yaml");
-  await writeFile(configFile, capacityConfig({ wsPort, apiPort, outputDir, runtime }));
+  await writeFile(configFile, capacityConfig({ wsPort, apiPort, outputDir, runtime, pipeline }));
   const log = openSync(join(logDir, "framepipe.log"), "a");
   // Compiled JavaScript, as an install from npm runs it (run-capacity builds the workspace first).
-  const child = spawn(process.execPath, [...compiledNodeArguments, ...nodeArguments, cliBin, "run", configFile], {
-    cwd: repositoryRoot,
-    stdio: ["ignore", log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    [...cliNodeFlags(), ...compiledNodeArguments, ...nodeArguments, cliBin, "run", configFile],
+    {
+      cwd: repositoryRoot,
+      stdio: ["ignore", log, log],
+    },
+  );
   const api = `http://127.0.0.1:${apiPort}`;
   await waitUntil(
     async () => (await fetch(`${api}/ready`)).status === 200,

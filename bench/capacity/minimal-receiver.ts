@@ -1,10 +1,11 @@
 /**
  * The baseline of the capacity benchmark: the receiver someone would write by hand in an afternoon.
  * A ws server whose message handler does `JSON.parse(data.toString())`, `Buffer.from(base64)`, a
- * sharp resize to 320×180 JPEG and `writeFile`, started at once for every message: no queue, no
- * flow control, no validation, no ordering. Run as its own process:
+ * sharp resize to 320×180 JPEG (pipeline `resize`; `passthrough` writes the PNG as it came) and
+ * `writeFile`, started at once for every message: no queue, no flow control, no validation, no
+ * ordering. Run as its own process:
  *
- *   node dist/capacity/minimal-receiver.js <wsPort> <statsPort> <outputDir>   (after tsc -b)
+ *   node dist/capacity/minimal-receiver.js <wsPort> <statsPort> <outputDir> [resize|passthrough]   (after tsc -b)
  *
  * The only additions are measurements, kept off the frame path's hot work: counters, a latency
  * histogram (receive → file written) with framepipe's bucket bounds, and the exact latencies of
@@ -16,14 +17,20 @@ import sharp from "sharp";
 import { WebSocketServer } from "ws";
 import { latencyBuckets } from "./latency-histogram.js";
 
-const [wsPort, statsPort, outputDir] = process.argv.slice(2);
-if (wsPort === undefined || statsPort === undefined || outputDir === undefined) {
-  console.error("usage: minimal-receiver.ts <wsPort> <statsPort> <outputDir>");
+const [wsPort, statsPort, outputDir, pipeline = "resize"] = process.argv.slice(2);
+if (
+  wsPort === undefined ||
+  statsPort === undefined ||
+  outputDir === undefined ||
+  !/^(resize|passthrough)$/.test(pipeline)
+) {
+  console.error("usage: minimal-receiver.ts <wsPort> <statsPort> <outputDir> [resize|passthrough]");
   process.exit(1);
 }
+const resize = pipeline === "resize";
 
 let received = 0;
-let written = 0;
+let writtenCount = 0;
 let errors = 0;
 let latencySum = 0;
 const bucketCounts = latencyBuckets.map(() => 0);
@@ -59,20 +66,22 @@ server.on("connection", (socket) => {
     const stream = `${message.data.recording.id}-${frame.participant.id}-${frame.type}`;
     const number = nextNumber.get(stream) ?? 0;
     nextNumber.set(stream, number + 1);
-    sharp(png)
-      .resize({ width: 320, height: 180, fit: "inside", withoutEnlargement: true })
-      .jpeg()
-      .toBuffer()
-      .then((jpeg) => writeFile(`${outputDir}/${stream}-${number}.jpg`, jpeg))
-      .then(
-        () => {
-          written += 1;
-          observe((performance.now() - receivedAt) / 1000);
-        },
-        () => {
-          errors += 1;
-        },
-      );
+    const stored = resize
+      ? sharp(png)
+          .resize({ width: 320, height: 180, fit: "inside", withoutEnlargement: true })
+          .jpeg()
+          .toBuffer()
+          .then((jpeg) => writeFile(`${outputDir}/${stream}-${number}.jpg`, jpeg))
+      : writeFile(`${outputDir}/${stream}-${number}.png`, png);
+    stored.then(
+      () => {
+        writtenCount += 1;
+        observe((performance.now() - receivedAt) / 1000);
+      },
+      () => {
+        errors += 1;
+      },
+    );
   });
 });
 
@@ -89,7 +98,7 @@ const stats = createServer((request, response) => {
   response.end(
     JSON.stringify({
       received,
-      written,
+      written: writtenCount,
       errors,
       latency: {
         bounds: latencyBuckets,

@@ -109,12 +109,15 @@ console.table(
     "µs/frame": (1e6 / figure.itemsPerSecond).toFixed(1),
   })),
 );
-console.log(`framepipe / baseline throughput: ${ratio.toFixed(3)} (target ≥ 0.80: each step is one plain async function now); sink writes ${sinkWrites}`);
+console.log(
+  `framepipe / baseline throughput: ${ratio.toFixed(3)} (target ≥ 0.80: each step is one plain async function now); sink writes ${sinkWrites}`,
+);
 const file = await writeResult("runtime-overhead", "pnpm --filter @framepipe/bench runtime-overhead", {
   workload: `${frames.length} realistic 480×360 frames, ${participants} participants, concurrency ${concurrency}`,
   results,
   perFrameMicroseconds,
   ratio,
-  target: "framepipe at ≥ 0.80 of a hand-written mergeMap chain (issue 11: a few µs per frame buy a readable path at 2 fps per participant)",
+  target:
+    "framepipe at ≥ 0.80 of a hand-written mergeMap chain (issue 11: a few µs per frame buy a readable path at 2 fps per participant)",
 });
 console.log(`wrote ${file}`);

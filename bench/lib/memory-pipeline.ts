@@ -14,6 +14,8 @@ export interface MemoryPipelineSettings {
   readonly plugins: readonly AnyPluginDefinition[];
   /** Bytes to count per pass (for MB/s). */
   readonly bytes: number;
+  /** Services for the plugins (`createPipeline(config, { services })`), e.g. an instrumented S3 client. */
+  readonly services?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -40,7 +42,10 @@ export async function runMemoryPipeline(settings: MemoryPipelineSettings): Promi
       runtime: settings.runtime,
       api: { port: null },
     },
-    { plugins: [source.definition, ...settings.plugins] },
+    {
+      plugins: [source.definition, ...settings.plugins],
+      ...(settings.services ? { services: settings.services } : {}),
+    },
   );
   const end = startWindow();
   await pipeline.start();

@@ -1,3 +1,4 @@
+import { defaultMaxListeners, setMaxListeners } from "node:events";
 import type { PipelineConfig, RuntimeConfig } from "../config/pipeline-config.js";
 import { FramepipeError } from "../errors/framepipe-error.js";
 import { type CompositionOptions, type CompositionRoot, createCompositionRoot } from "./composition-root.js";
@@ -87,6 +88,10 @@ async function buildPipeline(config: PipelineConfig, root: CompositionRoot): Pro
     signal: abort.signal,
     services: root.pluginServices,
   });
+  // Plugins hand `context.signal` to every operation they start (an S3 request, a fetch), so a sink
+  // with 16 writes in flight listens 16 times at once: Node's default warning at 10 would cry leak.
+  const inFlight = components.reduce((sum, component) => sum + component.concurrency, 0);
+  setMaxListeners(Math.max(defaultMaxListeners, 2 * inFlight + 16), abort.signal);
   try {
     return new PipelineController({ config, components, logger, metrics, clock, abort });
   } catch (error) {

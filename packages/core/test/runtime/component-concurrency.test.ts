@@ -90,6 +90,49 @@ describe("per-component concurrency", () => {
     await pipeline.stop();
   });
 
+  it("lets every write in flight listen to context.signal without Node's leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const source = memorySource();
+      const gates: Deferred<void>[] = [];
+      const listening = defineSink({
+        type: "listening",
+        summary: "test sink that passes the signal to each write, as an S3 request would",
+        options: z.strictObject({}),
+        concurrency: 16,
+        create: (_options, context) => ({
+          async write() {
+            const onAbort = () => {};
+            context.signal.addEventListener("abort", onAbort);
+            const gate = deferred();
+            gates.push(gate);
+            await gate.promise;
+            context.signal.removeEventListener("abort", onAbort);
+          },
+        }),
+      });
+      const pipeline = await createPipeline(
+        pipelineConfig({
+          sources: [component("src", source.definition)],
+          sinks: [component("out", listening, ["src"])],
+        }),
+      );
+      await pipeline.start();
+      for (let participant = 1; participant <= 16; participant += 1) {
+        source.handle.frames(1, { participantId: participant });
+      }
+      await until(() => gates.length === 16);
+      for (const gate of gates) gate.resolve();
+      await pipeline.stop();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("refuses a plugin that declares a concurrency below 1", () => {
     expect(() =>
       defineSink({

@@ -32,7 +32,8 @@ import { SenderPool } from "./sender-pool.js";
 
 const setup =
   "One machine, 2 cores shared by everything: the receiver under test (a child process running compiled JavaScript, as an " +
-  "install from npm does: `node --conditions=framepipe-compiled packages/cli/bin/framepipe.js run`, or the minimal receiver " +
+  "install from npm does: `node --initial-old-space-size=128 --conditions=framepipe-compiled packages/cli/bin/framepipe.js run`, " +
+  "with the Node flags of the installed command's shebang, or the minimal receiver " +
   "from bench/dist), the sender (one or two child processes running createFakeRecallBot from @framepipe/testing at " +
   "rate realtime: pre-rendered FrameLibrary images, base64 encoded once, but each message's JSON is built per send, ~2–4 ms " +
   "of CPU a frame) and this harness. Bots join one every 1 s + 500 ms/bots, so the receiver warms up under a growing " +

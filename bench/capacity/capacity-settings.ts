@@ -26,7 +26,8 @@ export interface SweepSettings {
   readonly framepipeRuntime: Readonly<Record<string, string>>;
 }
 
-const common = {
+/** How every step is laid out and judged, in the sweep and at fixed loads alike. */
+export const stepDefaults = {
   participantsPerBot: 16,
   screenshareEvery: 8,
   minimumOutputRatio: 0.97,
@@ -62,7 +63,7 @@ export function parseSweepArguments(argv: readonly string[]): SweepSettings {
     quick,
     steps:
       steps && steps.length > 0 ? steps : quick ? [8, 24] : [8, 16, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128, 160, 192],
-    step: { ...common, warmupSeconds: warmup, windowSeconds: window },
+    step: { ...stepDefaults, warmupSeconds: warmup, windowSeconds: window },
     retryFailures: !quick,
     quietWaitSeconds: quick ? 0 : 90,
     overloadWindowSeconds: quick ? 0 : 30,

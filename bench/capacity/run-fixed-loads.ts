@@ -17,7 +17,7 @@ import { describeMachine } from "../lib/machine.js";
 import { writeResult } from "../lib/results.js";
 import { startBaselineReceiver } from "./baseline-receiver.js";
 import { printStep } from "./capacity-report.js";
-import { senderProcessesFor } from "./capacity-settings.js";
+import { senderProcessesFor, stepDefaults } from "./capacity-settings.js";
 import { runStep, type StepResult, stepLayout } from "./capacity-step.js";
 import { type CapacityPipeline, startFramepipeReceiver } from "./framepipe-receiver.js";
 import { waitForQuietMachine } from "./process-stats.js";
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const steps: (StepResult & { pipeline: CapacityPipeline })[] = [];
   try {
     for (const load of loads) {
-      const layout = stepLayout(load.participants, 16, 8);
+      const layout = stepLayout(load.participants, stepDefaults.participantsPerBot, stepDefaults.screenshareEvery);
       for (let round = 0; round < rounds; round += 1) {
         const order: ReceiverName[] = round % 2 === 0 ? ["framepipe", "baseline"] : ["baseline", "framepipe"];
         for (const name of order) {
@@ -99,12 +99,7 @@ async function main(): Promise<void> {
                 warmupSeconds,
                 windowSeconds,
                 senderProcesses: senderProcessesFor(layout.offeredFps),
-                participantsPerBot: 16,
-                screenshareEvery: 8,
-                minimumOutputRatio: 0.97,
-                maximumP99Seconds: 1,
-                memoryLimitBytes: 6 * 2 ** 30,
-                maximumOtherCpuPercent: 20,
+                ...stepDefaults,
               },
               name,
               () =>

@@ -1,4 +1,4 @@
-import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { S3SinkOptions } from "./s3-sink-options.js";
 
 /**
@@ -29,11 +29,6 @@ export function s3ClientConfig(options: S3SinkOptions): S3ClientConfig {
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
   };
-}
-
-/** Creates the sink's own client from its options. */
-export function createS3Client(options: S3SinkOptions): S3Client {
-  return new S3Client(s3ClientConfig(options));
 }
 
 /** Where requests go, for messages: the endpoint URL, AWS S3 and its region, or the injected client. */

@@ -23,11 +23,12 @@ export {
   MAX_NAME_CHARACTERS,
 } from "./object-metadata.js";
 export { classifyS3Error, type S3Failure, type S3FailureKind } from "./s3-errors.js";
-export { MULTIPART_PART_SIZE, MULTIPART_THRESHOLD } from "./s3-frame-sink.js";
 export { s3ClientService } from "./s3-sink.js";
 export {
   DEFAULT_CONCURRENCY,
   DEFAULT_KEY_TEMPLATE,
+  MULTIPART_PART_SIZE,
+  MULTIPART_THRESHOLD,
   type S3SinkOptions,
   type S3SinkOptionsInput,
   s3SinkOptions,

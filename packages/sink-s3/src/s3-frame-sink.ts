@@ -17,14 +17,8 @@ import { contentTypeOf } from "./content-type.js";
 import { createManifestObjects, type ManifestStore } from "./manifest-objects.js";
 import { frameMetadata } from "./object-metadata.js";
 import { classifyS3Error, type S3CallSite, s3SinkError, secretsOf } from "./s3-errors.js";
-import type { S3SinkOptions } from "./s3-sink-options.js";
+import { MULTIPART_PART_SIZE, MULTIPART_THRESHOLD, type S3SinkOptions } from "./s3-sink-options.js";
 import { UploadSlots } from "./upload-slots.js";
-
-/** Frames at least this large go up as a multipart upload (lib-storage), smaller ones with one PutObject. */
-export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
-
-/** Part size of multipart uploads. */
-export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
 
 /** Latency buckets of `framepipe_s3_upload_seconds`. */
 const uploadBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

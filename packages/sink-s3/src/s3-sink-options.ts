@@ -14,6 +14,12 @@ export const DEFAULT_KEY_TEMPLATE = "{recording.id}/{participant.id}-{type}/{seq
 /** Default number of uploads in flight inside one sink. */
 export const DEFAULT_CONCURRENCY = 16;
 
+/** Frames at least this large go up as a multipart upload (lib-storage), smaller ones with one PutObject. */
+export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+
+/** Part size of multipart uploads. */
+export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
+
 /** S3 user metadata keys: sent as `x-amz-meta-<key>` headers, so an HTTP token, lowercase. */
 const metadataKeyPattern = /^[a-z0-9][a-z0-9._-]*$/;
 

@@ -2,8 +2,8 @@
 // --initial-old-space-size=128: with V8's default the old generation's allocation limit stays a
 // few MB above its small live size, and a receiver that turns over ~100 MB/s of frame buffers
 // then marks the heap continuously (about 12 full collections a second, most of them on V8's
-// helper threads): measured at 96 participants, 3.7–4.5 ms of CPU per frame against 1.5–1.8 ms
-// with this flag, at the same peak RSS (bench/capacity/FIXED-LOADS.md). It only raises the limit
+// helper threads): measured at 96 participants storing frames, 3.7–4.5 ms of CPU per frame
+// against 1.5–1.8 ms with this flag, at about the same peak RSS (docs/operations.md). It only raises the limit
 // at which the first collections start; memory in use is the same. The flag must be given at
 // start-up (Node refuses it in NODE_OPTIONS and v8.setFlagsFromString is too late), hence here.
 // Runs compiled JavaScript when the package resolves to it, TypeScript sources through tsx

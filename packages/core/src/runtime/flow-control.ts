@@ -96,8 +96,11 @@ export class Ticket implements Linkable<Ticket> {
   readonly emitted: unknown;
   /** Its items alive in lanes (waiting or running); a few at most, one per branch of a fan-out. */
   readonly items: FrameItem[] = [];
-  /** Items of this ticket being processed right now: such a ticket cannot be evicted. */
-  running = 0;
+  /**
+   * A step has started on one of its items (a transform or a write): work was spent on it, so
+   * `drop-oldest` never evicts it. Frames a stream operator emits on its own are born started.
+   */
+  started = false;
   written = 0;
   filtered = 0;
   failed = 0;
@@ -227,7 +230,9 @@ export class FlowControl {
 
   /** Charges a frame a per-stream operator emitted on its own (a timer, a flush): no policy applies. */
   charge(key: StreamKey, ownerId: string, frame: VideoFrame): Ticket {
-    return this.#charge(this.#stream(key), ownerId, frame.image.data.byteLength, frame, null, null);
+    const ticket = this.#charge(this.#stream(key), ownerId, frame.image.data.byteLength, frame, null, null);
+    ticket.started = true;
+    return ticket;
   }
 
   /** One item of a ticket ended: the ticket is settled once it was the last. */
@@ -288,7 +293,7 @@ export class FlowControl {
     return null;
   }
 
-  /** A `drop-oldest` eviction: no item of the ticket is running; each leaves the lane it waits in. */
+  /** A `drop-oldest` eviction: no step has started on the ticket; each item leaves the lane it waits in. */
   #evict(ticket: Ticket, reason: DropReason): void {
     this.#services.counters.dropped(ticket.ownerId, reason);
     for (const item of [...ticket.items]) {
@@ -354,7 +359,7 @@ export class FlowControl {
 
   #oldestEvictable(stream: StreamFlow | undefined): Ticket | undefined {
     if (!stream) return undefined;
-    for (const ticket of stream.tickets) if (ticket.running === 0) return ticket;
+    for (const ticket of stream.tickets) if (!ticket.started) return ticket;
     return undefined;
   }
 

@@ -4,7 +4,7 @@ import type { VideoFrame } from "../../src/model/video-frame.js";
 import { createPipeline } from "../../src/runtime/create-pipeline.js";
 import { component, pipelineConfig } from "./support/config.js";
 import { type Deferred, deferred, until } from "./support/deferred.js";
-import { collectSink, memorySource } from "./support/plugins.js";
+import { collectSink, mapTransform, memorySource } from "./support/plugins.js";
 
 /** A pipeline whose sink holds every write until the test releases it. */
 async function overloaded(runtime: Partial<RuntimeConfig>, sourceOptions: { honourPause?: boolean } = {}) {
@@ -64,6 +64,54 @@ describe("overflow: drop-oldest", () => {
     expect(seqs(sink.handle.frames)).toEqual([0, 7, 8, 9]);
     expect(summary.dropped).toEqual({ "queue-full": 6 });
     expect(summary.written).toEqual({ out: 4 });
+  });
+
+  it("never throws away a frame a transform already worked on: it refuses the newest instead", async () => {
+    const source = memorySource();
+    const transformed: number[] = [];
+    const gates: Deferred<void>[] = [];
+    let open = false;
+    const sink = collectSink({
+      write() {
+        if (open) return;
+        const gate = deferred();
+        gates.push(gate);
+        return gate.promise;
+      },
+    });
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        transforms: [
+          component(
+            "work",
+            mapTransform((frame) => {
+              transformed.push(frame.seq);
+              return frame;
+            }),
+            ["src"],
+          ),
+        ],
+        sinks: [component("out", sink.definition, ["work"])],
+        runtime: { overflow: "drop-oldest", queue: 4 },
+      }),
+    );
+    await pipeline.start();
+    source.handle.frames(1);
+    await until(() => gates.length === 1);
+    // 9 arrive at once: only frames nothing was done to yet are evicted (the oldest of them).
+    source.handle.frames(9);
+    await until(() => transformed.length === 4);
+    expect(transformed).toEqual([0, 7, 8, 9]);
+    // Now every queued frame is transformed and waits for the sink: new arrivals are refused.
+    source.handle.frames(3);
+    open = true;
+    for (const gate of gates) gate.resolve();
+    await until(() => pipeline.stats().queueDepth === 0);
+    const summary = await pipeline.stop();
+    expect(seqs(sink.handle.frames)).toEqual([0, 7, 8, 9]);
+    expect(transformed).toEqual([0, 7, 8, 9]);
+    expect(summary.dropped).toEqual({ "queue-full": 9 });
   });
 
   it("under memory pressure takes from the longest backlog first", async () => {

@@ -98,9 +98,12 @@ export class Ticket implements Linkable<Ticket> {
   readonly items: FrameItem[] = [];
   /**
    * A step has started on one of its items (a transform or a write): work was spent on it, so
-   * `drop-oldest` never evicts it. Frames a stream operator emits on its own are born started.
+   * `drop-oldest` evicts it only when no waiting frame of its stream is still untouched. Frames a
+   * stream operator emits on its own are born started.
    */
   started = false;
+  /** Items of this ticket in a step right now: such a ticket is never evicted. */
+  running = 0;
   written = 0;
   filtered = 0;
   failed = 0;
@@ -293,7 +296,7 @@ export class FlowControl {
     return null;
   }
 
-  /** A `drop-oldest` eviction: no step has started on the ticket; each item leaves the lane it waits in. */
+  /** A `drop-oldest` eviction: no item of the ticket is in a step; each leaves the lane it waits in. */
   #evict(ticket: Ticket, reason: DropReason): void {
     this.#services.counters.dropped(ticket.ownerId, reason);
     for (const item of [...ticket.items]) {
@@ -357,10 +360,19 @@ export class FlowControl {
     gate.set(this.policy === "block" && (this.#budgetBlocking || gate.blockingStreams > 0));
   }
 
+  /**
+   * The oldest frame no work has been spent on; when every waiting frame of the stream has been
+   * worked on already (all of them transformed and waiting for a slow sink), the oldest of those:
+   * a live consumer wants the freshest frame next, and nothing cheaper is left to give up.
+   */
   #oldestEvictable(stream: StreamFlow | undefined): Ticket | undefined {
     if (!stream) return undefined;
-    for (const ticket of stream.tickets) if (!ticket.started) return ticket;
-    return undefined;
+    let oldestWorked: Ticket | undefined;
+    for (const ticket of stream.tickets) {
+      if (!ticket.started) return ticket;
+      if (ticket.running === 0) oldestWorked ??= ticket;
+    }
+    return oldestWorked;
   }
 
   /**

@@ -175,7 +175,10 @@ export abstract class LaneNode extends GraphNode implements StepOwner<Lane> {
       return;
     }
     lane.busy = true;
-    if (item.kind === "frame") item.ticket.started = true;
+    if (item.kind === "frame") {
+      item.ticket.started = true;
+      item.ticket.running += 1;
+    }
     void this.#step(lane, item);
   }
 
@@ -249,7 +252,10 @@ export abstract class LaneNode extends GraphNode implements StepOwner<Lane> {
       outcome = "error";
     }
     lane.busy = false;
-    if (item.kind === "frame") flow.finish(item, outcome);
+    if (item.kind === "frame") {
+      item.ticket.running -= 1;
+      flow.finish(item, outcome);
+    }
     work.done(1);
     // The slot is freed before the lane queues again, so a lane parked meanwhile goes first.
     scheduler.stepDone(this);

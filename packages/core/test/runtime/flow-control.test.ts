@@ -66,7 +66,7 @@ describe("overflow: drop-oldest", () => {
     expect(summary.written).toEqual({ out: 4 });
   });
 
-  it("never throws away a frame a transform already worked on: it refuses the newest instead", async () => {
+  it("evicts frames nothing was done to before frames a transform already worked on", async () => {
     const source = memorySource();
     const transformed: number[] = [];
     const gates: Deferred<void>[] = [];
@@ -103,15 +103,17 @@ describe("overflow: drop-oldest", () => {
     source.handle.frames(9);
     await until(() => transformed.length === 4);
     expect(transformed).toEqual([0, 7, 8, 9]);
-    // Now every queued frame is transformed and waits for the sink: new arrivals are refused.
-    source.handle.frames(3);
+    // Now every waiting frame is transformed. Frame 10 finds nothing untouched, so the oldest
+    // transformed one (7) makes room: a live consumer still gets the freshest frame next. Frame 11
+    // then finds 10 untouched and takes its place, and 8 and 9, already transformed, are kept.
+    source.handle.frames(2);
     open = true;
     for (const gate of gates) gate.resolve();
     await until(() => pipeline.stats().queueDepth === 0);
     const summary = await pipeline.stop();
-    expect(seqs(sink.handle.frames)).toEqual([0, 7, 8, 9]);
-    expect(transformed).toEqual([0, 7, 8, 9]);
-    expect(summary.dropped).toEqual({ "queue-full": 9 });
+    expect(seqs(sink.handle.frames)).toEqual([0, 8, 9, 11]);
+    expect(transformed).toEqual([0, 7, 8, 9, 11]);
+    expect(summary.dropped).toEqual({ "queue-full": 8 });
   });
 
   it("under memory pressure takes from the longest backlog first", async () => {

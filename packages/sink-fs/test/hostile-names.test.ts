@@ -99,3 +99,27 @@ describe("hostile names never leave dir", () => {
     expect(files[0]).not.toBe(files[1]);
   });
 });
+
+describe("distinct values never share a file", () => {
+  it.each([
+    ["..", "."],
+    [".", ""],
+    ["a/b", "a_b"],
+    ["a/b", "a\\b"],
+    ["CON", "_CON"],
+    ["name.", "name"],
+  ])("recordings %j and %j both land, in files of their own", async (first, second) => {
+    const root = join(await tempDir(), "root");
+    const sink = await fsSink.create(
+      fsSink.options.parse({ dir: root, path: "{recording.id}/{seq}.{ext}" }),
+      createTestContext({ type: "fs", componentId: "disk" }),
+    );
+    // overwrite is false: a second stream rendering to the first one's path would be refused.
+    await sink.write(createTestFrame({ seq: 0, recording: { id: first } }));
+    await sink.write(createTestFrame({ seq: 0, recording: { id: second } }));
+    await sink.close?.();
+    const files = await walkFiles(root);
+    expect(files).toHaveLength(2);
+    expect(new Set(files.map((file) => file.split("/")[0])).size).toBe(2);
+  });
+});

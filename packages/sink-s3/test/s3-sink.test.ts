@@ -190,6 +190,18 @@ describe("s3 sink: flow", () => {
     }
   });
 
+  it.each([
+    ["..", "."],
+    ["a/b", "a_b"],
+    ["CON", "_CON"],
+  ])("stores recordings %j and %j under keys of their own", async (first, second) => {
+    const { sink, client } = await createFakeSink({ key: "{recording.id}/{seq}.{ext}" });
+    await sink.write(createTestFrame({ seq: 0, recording: { id: first } }));
+    await sink.write(createTestFrame({ seq: 0, recording: { id: second } }));
+    expect(client.objects.size).toBe(2);
+    await sink.close();
+  });
+
   it("close() waits for uploads in flight, then refuses writes; an injected client is not destroyed", async () => {
     const { sink, client } = await createFakeSink();
     const gates = holdPuts(client);

@@ -59,13 +59,20 @@ function prefixWithinBytes(value: string, limit: number): string {
 
 function sanitise(text: string): string {
   // Trim first so a value of only whitespace (tabs, line separators) counts as empty.
-  let value = text.normalize("NFC").trim().replace(unsafeCharacters, "_");
+  // NFC first: the same name typed on two platforms (composed or not) is one value, one folder.
+  const normalised = text.normalize("NFC");
+  let value = normalised.trim().replace(unsafeCharacters, "_");
+  if (value === "") return value;
   value = value.replace(trailingDotsAndSpaces, "").replace(leadingSpaces, "");
   value = value.replace(leadingDots, (dots) => "_".repeat(dots.length));
-  if (value === "") return value;
+  // `.` and `..` are values, not empty: they get a name of their own (and the hash below).
+  if (value === "") value = "_";
   if (reservedName.test(value)) value = `_${value}`;
-  if (Buffer.byteLength(value, "utf8") > SAFE_SEGMENT_MAX_BYTES) {
-    value = `${prefixWithinBytes(value, SAFE_SEGMENT_MAX_BYTES - hashSuffixBytes)}~${shortHash(value)}`;
+  // Whatever had to change gets a short hash of the original, so that distinct values never
+  // share a segment: `a/b` and `a_b`, `.` and `..`, `CON` and `_CON` all stay apart.
+  const changed = value !== normalised;
+  if (changed || Buffer.byteLength(value, "utf8") > SAFE_SEGMENT_MAX_BYTES) {
+    value = `${prefixWithinBytes(value, SAFE_SEGMENT_MAX_BYTES - hashSuffixBytes)}~${shortHash(normalised)}`;
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FALLBACK, SAFE_SEGMENT_MAX_BYTES, toSafeSegment } from "../../src/templates/safe-segment.js";
 
@@ -12,6 +13,11 @@ function expectSafe(segment: string): void {
   expect(segment).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i);
   expect(Buffer.byteLength(segment, "utf8")).toBeLessThanOrEqual(SAFE_SEGMENT_MAX_BYTES);
   expect(segment).not.toMatch(/\p{Cs}/u);
+}
+
+/** A changed value: what is left of it, then `~` and 8 hex digits of SHA-256 of the original. */
+function changed(kept: string, original: string): string {
+  return `${kept}~${createHash("sha256").update(original).digest("hex").slice(0, 8)}`;
 }
 
 describe("toSafeSegment", () => {
@@ -38,16 +44,16 @@ describe("toSafeSegment", () => {
     ["..two", "__two"],
     ["name. . ", "name"],
     ["  padded  ", "padded"],
-  ])("neutralises %j", (input, expected) => {
+  ])("neutralises %j, marking the change with a hash of the original", (input, expected) => {
     const safe = toSafeSegment(input);
-    expect(safe).toBe(expected);
+    expect(safe).toBe(changed(expected, input));
     expectSafe(safe);
   });
 
   it.each(["CON", "con", "Prn", "AUX", "NUL", "COM1", "com9", "LPT1", "lpt9", "con.txt", "NUL.tar.gz", "COM1 .png"])(
     "prefixes the Windows reserved name %j",
     (input) => {
-      expect(toSafeSegment(input)).toBe(`_${input}`);
+      expect(toSafeSegment(input)).toBe(changed(`_${input}`.replace(/[\s.]+$/u, ""), input));
     },
   );
 
@@ -57,9 +63,37 @@ describe("toSafeSegment", () => {
     expect(toSafeSegment("COM10")).toBe("COM10");
   });
 
-  it.each(["", ".", "..", "...", " ", "   ", " . ", "\u2028"])("renders %j as the fallback", (input) => {
+  it.each(["", " ", "   ", "\u2028"])("renders the empty %j as the fallback", (input) => {
     expect(toSafeSegment(input)).toBe(DEFAULT_FALLBACK);
     expect(toSafeSegment(input, "guest")).toBe("guest");
+  });
+
+  it.each([".", "..", "...", " . "])("gives %j a segment of its own: it is a value, not an empty one", (input) => {
+    expect(toSafeSegment(input)).toBe(changed("_", input));
+    expect(toSafeSegment(input, "guest")).toBe(changed("_", input));
+  });
+
+  it("never renders two distinct values to the same segment", () => {
+    const values = [
+      "a/b",
+      "a_b",
+      "a\\b",
+      "a:b",
+      ".",
+      "..",
+      "...",
+      "CON",
+      "_CON",
+      "con",
+      " x",
+      "x",
+      "x ",
+      "x.",
+      "name",
+      "name.",
+    ];
+    const segments = values.map((value) => toSafeSegment(value));
+    expect(new Set(segments).size).toBe(values.length);
   });
 
   it("renders null, undefined and non-finite numbers as the fallback", () => {
@@ -70,8 +104,8 @@ describe("toSafeSegment", () => {
   });
 
   it("sanitises the fallback too", () => {
-    expect(toSafeSegment("", "a/b")).toBe("a_b");
-    expect(toSafeSegment("", "..")).toBe("unknown");
+    expect(toSafeSegment("", "a/b")).toBe(changed("a_b", "a/b"));
+    expect(toSafeSegment("", "..")).toBe(changed("_", ".."));
   });
 
   it("keeps emoji, combined emoji and letters of any script", () => {
@@ -86,7 +120,7 @@ describe("toSafeSegment", () => {
 
   it("replaces lone surrogates, which have no UTF-8 form", () => {
     const safe = toSafeSegment("bad\uD800name");
-    expect(safe).toBe("bad_name");
+    expect(safe).toMatch(/^bad_name~[0-9a-f]{8}$/);
     expectSafe(safe);
   });
 

@@ -13,12 +13,16 @@ export const rejectionStatus: Readonly<Record<RejectionReason, number>> = Object
   "shutting-down": 503,
 });
 
-/** Short response bodies: enough for a human reading a client's error, nothing about the secret. */
+/**
+ * Short response bodies. Every authentication failure answers the same body: telling a caller
+ * whether the token or the signature was wrong (or which one is configured) only helps someone
+ * guessing. The reason is counted and logged on the server side.
+ */
 const rejectionBody: Readonly<Record<RejectionReason, string>> = Object.freeze({
-  "missing-credentials": "unauthorized: missing credentials",
-  "bad-token": "unauthorized: invalid token",
-  "bad-signature": "unauthorized: invalid signature",
-  "expired-signature": "unauthorized: signature timestamp outside the tolerance",
+  "missing-credentials": "unauthorized",
+  "bad-token": "unauthorized",
+  "bad-signature": "unauthorized",
+  "expired-signature": "unauthorized",
   "too-many-connections": "too many connections",
   "wrong-path": "not found",
   "shutting-down": "shutting down",

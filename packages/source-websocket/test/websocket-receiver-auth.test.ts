@@ -31,12 +31,11 @@ describe("websocket source authentication", () => {
     const accepted = started.events.length;
     const wrong = await runBot({ token: "wrong-token-456" });
     expect(wrong.outcome).toBe("rejected");
-    expect(wrong.bots[0]?.rejectedHandshakes).toEqual([{ statusCode: 401, body: "unauthorized: invalid token" }]);
+    expect(wrong.bots[0]?.rejectedHandshakes).toEqual([{ statusCode: 401, body: "unauthorized" }]);
     expect(wrong.totals.messagesSent).toBe(0);
     const missing = await runBot({});
-    expect(missing.bots[0]?.rejectedHandshakes).toEqual([
-      { statusCode: 401, body: "unauthorized: missing credentials" },
-    ]);
+    // The same answer whatever failed: the reason is only in the server's counters and log.
+    expect(missing.bots[0]?.rejectedHandshakes).toEqual([{ statusCode: 401, body: "unauthorized" }]);
     expect(started.events.length).toBe(accepted);
     expect(started.source.stats()).toMatchObject({
       connectionsAccepted: 1,
@@ -63,11 +62,9 @@ describe("websocket source authentication", () => {
     expect((await runBot({ secret })).outcome).toBe("completed");
     expect((await runBot({ secret, signatureHeaders: "svix" })).outcome).toBe("completed");
     const wrong = await runBot({ secret: otherSecret });
-    expect(wrong.bots[0]?.rejectedHandshakes[0]).toEqual({ statusCode: 401, body: "unauthorized: invalid signature" });
+    expect(wrong.bots[0]?.rejectedHandshakes[0]).toEqual({ statusCode: 401, body: "unauthorized" });
     const expired = await runBot({ secret, signatureTimestampOffset: -600 });
-    expect(expired.bots[0]?.rejectedHandshakes[0]?.body).toBe(
-      "unauthorized: signature timestamp outside the tolerance",
-    );
+    expect(expired.bots[0]?.rejectedHandshakes[0]?.body).toBe("unauthorized");
     expect(started.source.stats()).toMatchObject({
       connectionsAccepted: 2,
       rejected: { "bad-signature": 1, "expired-signature": 1 },

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { RuntimeConfig } from "../../src/config/pipeline-config.js";
 import type { VideoFrame } from "../../src/model/video-frame.js";
+import type { TransformDefinition } from "../../src/plugin/define-plugin.js";
 import { createPipeline } from "../../src/runtime/create-pipeline.js";
 import { component, pipelineConfig } from "./support/config.js";
 import { type Deferred, deferred, until } from "./support/deferred.js";
 import { collectSink, mapTransform, memorySource } from "./support/plugins.js";
 
-/** A pipeline whose sink holds every write until the test releases it. */
-async function overloaded(runtime: Partial<RuntimeConfig>, sourceOptions: { honourPause?: boolean } = {}) {
+/** A pipeline whose sink holds every write until the test releases it; `through` runs before the sink. */
+async function overloaded(
+  runtime: Partial<RuntimeConfig>,
+  sourceOptions: { honourPause?: boolean } = {},
+  through?: TransformDefinition,
+) {
   const source = memorySource(sourceOptions);
   const gates: Deferred<void>[] = [];
   let open = false;
@@ -22,7 +27,8 @@ async function overloaded(runtime: Partial<RuntimeConfig>, sourceOptions: { hono
   const pipeline = await createPipeline(
     pipelineConfig({
       sources: [component("src", source.definition)],
-      sinks: [component("out", sink.definition, ["src"])],
+      transforms: through ? [component("work", through, ["src"])] : [],
+      sinks: [component("out", sink.definition, [through ? "work" : "src"])],
       runtime,
     }),
   );
@@ -67,36 +73,12 @@ describe("overflow: drop-oldest", () => {
   });
 
   it("evicts frames nothing was done to before frames a transform already worked on", async () => {
-    const source = memorySource();
     const transformed: number[] = [];
-    const gates: Deferred<void>[] = [];
-    let open = false;
-    const sink = collectSink({
-      write() {
-        if (open) return;
-        const gate = deferred();
-        gates.push(gate);
-        return gate.promise;
-      },
+    const record = mapTransform((frame) => {
+      transformed.push(frame.seq);
+      return frame;
     });
-    const pipeline = await createPipeline(
-      pipelineConfig({
-        sources: [component("src", source.definition)],
-        transforms: [
-          component(
-            "work",
-            mapTransform((frame) => {
-              transformed.push(frame.seq);
-              return frame;
-            }),
-            ["src"],
-          ),
-        ],
-        sinks: [component("out", sink.definition, ["work"])],
-        runtime: { overflow: "drop-oldest", queue: 4 },
-      }),
-    );
-    await pipeline.start();
+    const { source, sink, gates, release } = await overloaded({ overflow: "drop-oldest", queue: 4 }, {}, record);
     source.handle.frames(1);
     await until(() => gates.length === 1);
     // 9 arrive at once: only frames nothing was done to yet are evicted (the oldest of them).
@@ -107,10 +89,7 @@ describe("overflow: drop-oldest", () => {
     // transformed one (7) makes room: a live consumer still gets the freshest frame next. Frame 11
     // then finds 10 untouched and takes its place, and 8 and 9, already transformed, are kept.
     source.handle.frames(2);
-    open = true;
-    for (const gate of gates) gate.resolve();
-    await until(() => pipeline.stats().queueDepth === 0);
-    const summary = await pipeline.stop();
+    const summary = await release();
     expect(seqs(sink.handle.frames)).toEqual([0, 8, 9, 11]);
     expect(transformed).toEqual([0, 7, 8, 9, 11]);
     expect(summary.dropped).toEqual({ "queue-full": 8 });

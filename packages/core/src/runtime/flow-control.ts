@@ -261,12 +261,37 @@ export class FlowControl {
       }
     }
     if (stream.depth === 0 && this.#streams.get(stream.key) === stream) this.#streams.delete(stream.key);
+    this.#resumeUnderLowWater();
+    this.#reportLevels();
+    ticket.listener?.ticketSettled(ticket);
+  }
+
+  #resumeUnderLowWater(): void {
     if (this.#budgetBlocking && this.#bytes <= this.#budget * BYTES_LOW_WATER) {
       this.#budgetBlocking = false;
       for (const gate of this.#gates) this.#update(gate);
     }
-    this.#reportLevels();
-    ticket.listener?.ticketSettled(ticket);
+  }
+
+  /**
+   * Charges memory a step holds beside the frames' own bytes (a transform decoding a frame), so
+   * the budget sees a decode's real size: under `block` the sources pause while it is spent, and
+   * under the drop policies new frames make room for it. Give it back with {@link releaseHeld}.
+   */
+  hold(bytes: number): void {
+    this.#bytes += bytes;
+    if (this.policy === "block" && !this.#budgetBlocking && this.#bytes >= this.#budget) {
+      this.#budgetBlocking = true;
+      for (const gate of this.#gates) this.#update(gate);
+    }
+    this.#services.metrics.inFlightBytes(this.#bytes);
+  }
+
+  /** Gives back what {@link hold} charged. */
+  releaseHeld(bytes: number): void {
+    this.#bytes -= bytes;
+    this.#resumeUnderLowWater();
+    this.#services.metrics.inFlightBytes(this.#bytes);
   }
 
   /** Every live ticket (a forced stop gives up on them). */

@@ -12,6 +12,16 @@ function isFrame(value: unknown): value is VideoFrame {
   );
 }
 
+/**
+ * What a frame may take once decoded, as 8-bit RGBA: a transform's `process` can decode it (resize
+ * does), and a small PNG that claims a huge size decodes into far more memory than its bytes. The
+ * byte budget charges this while the step runs, on top of the frame's own bytes.
+ */
+function decodedBytes(frame: VideoFrame): number {
+  const { width, height } = frame.image;
+  return Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0 ? width * height * 4 : 0;
+}
+
 const invalidOutput = () => new TypeError("process() must return a frame, an array of frames, or null to drop");
 const notAFrame = () => new TypeError("a stream operator emitted something that is not a frame");
 
@@ -30,14 +40,21 @@ export class TransformNode extends LaneNode implements StreamOperatorOwner {
     if (!process) return this.#push(lane, item);
     let output: TransformOutput;
     let attempts = 1;
+    const flow = this.runtime.flow;
+    const decoded = decodedBytes(item.frame);
+    flow.hold(decoded);
     try {
       output = await process(item.frame);
     } catch (error) {
       const retried = await this.retry(() => process(item.frame), error);
-      if (!retried.ok) return this.#failed(item, retried.error, retried.attempts);
+      if (!retried.ok) {
+        flow.releaseHeld(decoded);
+        return this.#failed(item, retried.error, retried.attempts);
+      }
       output = retried.value;
       attempts = retried.attempts;
     }
+    flow.releaseHeld(decoded);
     return this.#forwardOutput(lane, item, output, attempts);
   }
 

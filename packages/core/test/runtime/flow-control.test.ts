@@ -165,6 +165,39 @@ describe("overflow: block", () => {
     expect(summary.dropped).toEqual({});
   });
 
+  it("counts a frame a transform is working on by its decoded size, so a small PNG claiming a huge image pauses the sources", async () => {
+    const decoding: Deferred<VideoFrame>[] = [];
+    const decode = mapTransform((frame) => {
+      const done = deferred<VideoFrame>();
+      decoding.push(done);
+      return done.promise.then(() => frame);
+    });
+    const { source, pipeline, release } = await overloaded(
+      { overflow: "block", queue: 100, maxInFlightBytes: 1000 },
+      {},
+      decode,
+    );
+    // 100 bytes of PNG that decode to 20 × 10 × 4 = 800 bytes.
+    source.handle.frames(1, { bytes: 100, width: 20, height: 10 });
+    await until(() => decoding.length === 1);
+    expect(pipeline.stats().inFlightBytes).toBe(900);
+    expect(source.handle.paused).toBe(false);
+    source.handle.frames(3, { bytes: 100 });
+    expect(pipeline.stats().inFlightBytes).toBe(1000);
+    expect(source.handle.paused).toBe(true);
+    expect(source.handle.buffered).toBe(2);
+    decoding[0]!.resolve(undefined as never);
+    await until(() => !source.handle.paused);
+    const finished = release();
+    for (let index = 1; index < 4; index += 1) {
+      await until(() => decoding.length > index);
+      decoding[index]!.resolve(undefined as never);
+    }
+    const summary = await finished;
+    expect(summary.written).toEqual({ out: 4 });
+    expect(pipeline.stats().inFlightBytes).toBe(0);
+  });
+
   it("bounds memory even when a source ignores pause: past twice the byte budget frames are dropped", async () => {
     const { source, sink, pipeline, release } = await overloaded(
       { overflow: "block", queue: 3, maxInFlightBytes: 300 },

@@ -8,6 +8,9 @@ export interface FrameSpec {
   readonly type?: FrameType;
   readonly name?: string | null;
   readonly bytes?: number;
+  /** The size the image claims (default 2×2). */
+  readonly width?: number;
+  readonly height?: number;
   readonly relative?: number;
   readonly receivedAt?: number;
 }
@@ -38,7 +41,7 @@ export function incomingFrame(spec: FrameSpec = {}): IncomingFrame {
     },
     type: spec.type ?? "webcam",
     timestamp: { relative, absolute: new Date(Date.UTC(2026, 0, 1) + relative * 1000) },
-    image: { data: imageBytes(spec.bytes ?? 8), format: "png", width: 2, height: 2 },
+    image: { data: imageBytes(spec.bytes ?? 8), format: "png", width: spec.width ?? 2, height: spec.height ?? 2 },
     receivedAt: spec.receivedAt ?? 0,
   };
 }

@@ -18,7 +18,8 @@ function crc32(bytes: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: big-endian length, type, data, and the CRC of type + data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
@@ -57,9 +58,23 @@ export function encodePng(pixels: PngPixels): Buffer {
   }
   return Buffer.concat([
     signature,
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(scanlines)),
-    chunk("IEND", Buffer.alloc(0)),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", deflateSync(scanlines)),
+    pngChunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * A copy of `png` grown by `padding` inside a private ancillary chunk (`zzZz`, which decoders
+ * skip) just before IEND: a valid PNG of a chosen size, for size limits and memory tests. Bytes
+ * appended after IEND instead would make a PNG framepipe refuses as corrupt.
+ */
+export function padPng(png: Buffer, padding: Buffer): Buffer {
+  const iendLength = 12;
+  return Buffer.concat([
+    png.subarray(0, png.length - iendLength),
+    pngChunk("zzZz", padding),
+    png.subarray(png.length - iendLength),
   ]);
 }
 

@@ -128,6 +128,49 @@ describe("createFakeRecallBot", () => {
     expect(report.bots.map((item) => item.framesSent)).toEqual([2, 2, 2]);
   });
 
+  it("continues a meeting an earlier fleet began: the same ids, the rest of the ticks (startAt, identities)", async () => {
+    receiver = await startRecallTestReceiver();
+    const options = {
+      url: receiver.url,
+      participants: 2,
+      lateNames: 1,
+      fps: 2,
+      duration: 3,
+      rate: "max",
+      images: "tiny",
+    } as const;
+    const first = createFakeRecallBot({ ...options, duration: 1.5 });
+    await first.run();
+    const rest = createFakeRecallBot({ ...options, startAt: 1.5, identities: first.identities });
+    const report = await rest.run();
+    expect(report.outcome).toBe("completed");
+    expect(report.framesPlannedPerBot).toBe(6);
+    expect(rest.identities).toEqual(first.identities);
+    const frames = events(receiver).flatMap((event) => (event.kind === "video-frame" ? [event.frame] : []));
+    expect(new Set(frames.map((frame) => frame.recording.id))).toEqual(new Set([first.identities[0]?.recordingId]));
+    // Participant 101 joined without a name, given after tick 1 (0.5 s): the rest names it from the start.
+    expect(
+      frames.map((frame) => `${frame.participant.id}:${frame.timestamp.relative}:${frame.participant.name}`),
+    ).toEqual([
+      "100:0:Ada Lovelace",
+      "101:0:null",
+      "100:0.5:Ada Lovelace",
+      "101:0.5:null",
+      "100:1:Ada Lovelace",
+      "101:1:Grace Hopper",
+      "100:1.5:Ada Lovelace",
+      "101:1.5:Grace Hopper",
+      "100:2:Ada Lovelace",
+      "101:2:Grace Hopper",
+      "100:2.5:Ada Lovelace",
+      "101:2.5:Grace Hopper",
+    ]);
+    // The images of the rest are the later ticks' images, not the first ones again.
+    const images = new Set(frames.map((frame) => frame.image.data.toString("base64")));
+    expect(images.size).toBe(frames.length);
+    expect(() => createFakeRecallBot({ ...options, startAt: 4 })).toThrow(/startAt \(4\) is past the meeting's end/);
+  });
+
   it("reports a refused handshake with its status and sends nothing", async () => {
     receiver = await startRecallTestReceiver({ token: "token-123" });
     const seen: FakeRecallBotEvent[] = [];

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { FramepipeError } from "../errors/framepipe-error.js";
+import type { FailingSink } from "../runtime/pipeline-types.js";
 
 /** Where a pipeline is in its life, as `/ready` reports it. */
 export type ReadinessState = "starting" | "ready" | "draining";
@@ -18,6 +19,14 @@ export interface ApiServerOptions {
   readonly isReady: () => boolean | ReadinessState;
   /** `/health`: 200 when true (the default), 503 otherwise. */
   readonly isHealthy?: () => boolean;
+  /**
+   * Sinks failing now (`pipeline.stats().failing`). While any is, `/ready` answers 503
+   * `{"status":"failing","failing":[…]}`, so a load balancer sends new bots elsewhere, and
+   * `/health` answers 200 `{"status":"degraded","failing":[…]}`: it names the sink, but a
+   * liveness probe must not restart the process (the frames it holds would be lost, and a restart
+   * frees no disk space). Default: none.
+   */
+  readonly failing?: () => readonly FailingSink[];
   /**
    * Serve from an existing server instead of listening: requests to `/metrics`, `/health` and
    * `/ready` are answered, every other request goes to the server's own request listeners. The
@@ -77,11 +86,15 @@ async function answer(options: ApiServerOptions, request: IncomingMessage, respo
     const body = await options.registry.metrics();
     return send(response, request, 200, options.registry.contentType, body);
   }
+  const failing = options.failing?.() ?? [];
   if (path === "/health") {
     const healthy = options.isHealthy?.() ?? true;
-    return sendJson(response, request, healthy ? 200 : 503, { status: healthy ? "ok" : "unhealthy" });
+    if (!healthy) return sendJson(response, request, 503, { status: "unhealthy" });
+    if (failing.length > 0) return sendJson(response, request, 200, { status: "degraded", failing });
+    return sendJson(response, request, 200, { status: "ok" });
   }
   const state = readinessOf(options);
+  if (state === "ready" && failing.length > 0) return sendJson(response, request, 503, { status: "failing", failing });
   return sendJson(response, request, state === "ready" ? 200 : 503, { status: state });
 }
 
@@ -152,9 +165,10 @@ function attach(server: Server, options: ApiServerOptions): ApiServer {
 
 /**
  * Serves the operations endpoints of a pipeline over HTTP: `GET /metrics` (Prometheus text from
- * `registry`), `GET /health` (200 `{"status":"ok"}` or 503) and `GET /ready` (200
- * `{"status":"ready"}`, or 503 `{"status":"starting"|"draining"}` so load balancers stop sending
- * work during startup and drain). Other paths answer 404, other methods 405.
+ * `registry`), `GET /health` (200 `{"status":"ok"}`, 200 `{"status":"degraded"}` naming the
+ * failing sinks, or 503 once the pipeline failed) and `GET /ready` (200 `{"status":"ready"}`, or
+ * 503 `{"status":"starting"|"draining"|"failing"}` so load balancers stop sending work during
+ * startup, drain, and while a sink fails). Other paths answer 404, other methods 405.
  *
  * Listens on `host:port` (port 0 picks a free port), or, given `server`, serves from that
  * existing server. A port that cannot be used rejects with a {@link FramepipeError}.

@@ -46,8 +46,8 @@ export interface GroupByParticipantOptions {
  *   frames with a null, empty or blank name get the known name (via `withParticipant`), frames
  *   with their own name keep it.
  * - Between groups, the 100 000 most recently seen participants are remembered (their `seq`
- *   counters and known names), the same bound as the pipeline runtime, which groups with the same
- *   code; a participant forgotten past it restarts at `seq` 0.
+ *   counters and known names), within 128 MiB (estimated), the same bounds as the pipeline
+ *   runtime, which groups with the same code; a participant forgotten past them restarts at `seq` 0.
  * - Subscription semantics follow rxjs `groupBy`: subscribe to a group's observables
  *   synchronously on emission (see {@link ParticipantGroup}). Unsubscribing from the output keeps
  *   the input subscribed while any group observable is still subscribed, then releases everything;

@@ -44,6 +44,15 @@ export class RecentlyUsedMap<K, V> {
     }
   }
 
+  /** Removes the least recently used entry and returns its value (undefined when empty); `onForget` is not told. */
+  deleteOldest(): V | undefined {
+    const oldest = this.#entries.entries().next();
+    if (oldest.done) return undefined;
+    const [key, value] = oldest.value;
+    this.#entries.delete(key);
+    return value;
+  }
+
   delete(key: K): boolean {
     return this.#entries.delete(key);
   }

@@ -97,6 +97,17 @@ export interface SinkInstance {
   flush?(): Awaitable<void>;
   /** Release resources; called once, after the last write. */
   close?(): Awaitable<void>;
+  /**
+   * Milliseconds during which the runtime retries transient write failures (with backoff, at most
+   * 5 s apart), counted from the sink's first failed write since its last successful one. Meanwhile
+   * each frame holds its stream, so under `overflow: block` the sources are paused rather than
+   * frames dropped. Once the sink has been failing for longer, a frame that fails gets `onError`
+   * at once, until a write succeeds again: a disk nobody fixes then costs the frames that arrive,
+   * counted, rather than holding the sources back for ever. Default 0: five attempts per frame
+   * (about 1.5 s). Set it (from an option) when a failure may last until someone acts: a full
+   * disk, a store that is down.
+   */
+  readonly retryFor?: number;
 }
 
 /** The instance type each kind of plugin creates. */

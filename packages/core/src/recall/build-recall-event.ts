@@ -1,9 +1,10 @@
 import { freezeFrame, type IncomingFrame } from "../model/video-frame.js";
+import type { TruncationNotes } from "./bounded-values.js";
 import { toContext, toDate, toOptionalResource, toParticipant, toTranscriptWord } from "./map-recall-fields.js";
 import { failure, schemaFailure } from "./parse-problem.js";
-import { readPngHeader } from "./png-header.js";
 import type { ParseResult, ParticipantAction, RecallEvent } from "./recall-event.js";
 import { recallContextSchema, recallMessageSchemas, recallParticipantSchema } from "./recall-schemas.js";
+import { validatePng } from "./validate-png.js";
 
 /*
  * One builder per Recall event: validate the whole message with its zod schema, decode the
@@ -19,8 +20,12 @@ export type BuildOutcome = ParseResult | typeof retryWithFullParse;
 /** What builders need besides the parsed JSON. */
 export interface MessageContext {
   readonly receivedAt: number;
+  /** Largest width × height of a frame (see `ParseOptions.maxPixels`). */
+  readonly maxPixels: number;
   /** Size of the raw message in bytes (computed on demand for strings). */
   bytes(): number;
+  /** Told of every value that had to be shortened or dropped (see `bounded-values.ts`). */
+  readonly notes: TruncationNotes;
   /**
    * Decodes the `buffer` field whose parsed text is `text`: the bytes, `null` when it is not base64,
    * or {@link retryWithFullParse} when the fast path must give way to a plain parse first.
@@ -28,7 +33,11 @@ export interface MessageContext {
   readBuffer(text: string): Buffer | null | typeof retryWithFullParse;
 }
 
-/** `video_separate_png.data`: a frame with its PNG dimensions read from IHDR. */
+/**
+ * `video_separate_png.data`: a frame with its PNG dimensions read from IHDR, once the PNG's size
+ * and structure passed `validatePng` (a frame a decoder would choke on is refused here, counted,
+ * rather than stored as is or failing later in a transform).
+ */
 export function buildVideoFrame(value: unknown, event: string, context: MessageContext): BuildOutcome {
   const parsed = recallMessageSchemas["video_separate_png.data"].safeParse(value);
   if (!parsed.success) return schemaFailure(parsed.error.issues, context.bytes(), event);
@@ -36,12 +45,12 @@ export function buildVideoFrame(value: unknown, event: string, context: MessageC
   const data = envelope.data;
   const image = decodeBuffer(data.buffer, event, context);
   if (!Buffer.isBuffer(image)) return image;
-  const header = readPngHeader(image);
+  const header = validatePng(image, { maxPixels: context.maxPixels });
   if (!header.ok) return failure(header.kind, header.message, context.bytes(), { event });
   const frame: IncomingFrame = freezeFrame({
-    ...toContext(envelope),
-    videoSeparate: toOptionalResource(envelope.video_separate),
-    participant: toParticipant(data.participant),
+    ...toContext(envelope, context.notes),
+    videoSeparate: toOptionalResource(envelope.video_separate, "video_separate", context.notes),
+    participant: toParticipant(data.participant, context.notes),
     type: data.type,
     // A frame must carry a capture time; when Recall's is missing or unreadable, the parse time is
     // the closest honest stand-in (frames arrive within milliseconds of capture).
@@ -63,8 +72,8 @@ export function buildVideoH264(value: unknown, event: string, context: MessageCo
   return success({
     kind: "video-h264",
     event: "video_separate_h264.data",
-    ...toContext(envelope),
-    participant: toParticipant(data.participant),
+    ...toContext(envelope, context.notes),
+    participant: toParticipant(data.participant, context.notes),
     type: data.type,
     timestamp: Object.freeze({ relative: data.timestamp.relative, absolute: toDate(data.timestamp.absolute) }),
     data: bytes,
@@ -87,8 +96,8 @@ export function buildParticipantEvent(
     kind: "participant",
     event,
     action,
-    ...toContext(envelope),
-    participant: toParticipant(data.participant),
+    ...toContext(envelope, context.notes),
+    participant: toParticipant(data.participant, context.notes),
     timestamp: Object.freeze({
       relative: data.timestamp?.relative ?? null,
       absolute: toDate(data.timestamp?.absolute),
@@ -113,8 +122,8 @@ export function buildTranscript(
     const participant = recallParticipantSchema.safeParse(isRecord(raw) ? raw.participant : undefined);
     return success({
       ...common,
-      ...toContext(parsed.data.data),
-      participant: participant.success ? toParticipant(participant.data) : null,
+      ...toContext(parsed.data.data, context.notes),
+      participant: participant.success ? toParticipant(participant.data, context.notes) : null,
       words: Object.freeze([]),
       raw,
       receivedAt: context.receivedAt,
@@ -125,8 +134,8 @@ export function buildTranscript(
   const envelope = parsed.data.data;
   return success({
     ...common,
-    ...toContext(envelope),
-    participant: envelope.data.participant ? toParticipant(envelope.data.participant) : null,
+    ...toContext(envelope, context.notes),
+    participant: envelope.data.participant ? toParticipant(envelope.data.participant, context.notes) : null,
     words: Object.freeze((envelope.data.words ?? []).map(toTranscriptWord)),
     // zod's output drops unknown keys: expose what Recall really sent.
     raw: rawData(value),
@@ -149,8 +158,8 @@ export function buildAudio(
   return success({
     kind: "audio",
     event,
-    ...toContext(envelope),
-    participant: "participant" in data ? toParticipant(data.participant) : null,
+    ...toContext(envelope, context.notes),
+    participant: "participant" in data ? toParticipant(data.participant, context.notes) : null,
     timestamp: Object.freeze({
       relative: data.timestamp?.relative ?? null,
       absolute: toDate(data.timestamp?.absolute),
@@ -166,7 +175,7 @@ export function buildUnknown(value: unknown, event: string, context: MessageCont
   return success({
     kind: "unknown",
     event,
-    context: parsed.success ? Object.freeze(toContext(parsed.data.data)) : null,
+    context: parsed.success ? Object.freeze(toContext(parsed.data.data, context.notes)) : null,
     raw: value,
     receivedAt: context.receivedAt,
   });

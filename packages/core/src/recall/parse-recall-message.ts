@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { TruncationNotes } from "./bounded-values.js";
 import {
   type BuildOutcome,
   buildAudio,
@@ -12,9 +13,17 @@ import {
   retryWithFullParse,
 } from "./build-recall-event.js";
 import { decodeBase64, decodeBase64Span } from "./decode-base64.js";
+import {
+  bufferTextLength,
+  bytesOutsideSpan,
+  defaultMaxEnvelopeBytes,
+  envelopeTooLarge,
+  mentionsBufferKey,
+} from "./envelope-size.js";
 import { failure } from "./parse-problem.js";
 import type { ParseOptions, ParseResult, ParticipantAction } from "./recall-event.js";
 import { bufferSentinel, type SplitMessage, spanHasEscape, spanText, splitBufferField } from "./split-buffer-field.js";
+import { defaultMaxPixels } from "./validate-png.js";
 
 /** Default {@link ParseOptions.maxBytes}: 16 MiB, above the largest screenshare frame Recall sends. */
 export const defaultMaxMessageBytes = 16 * 1024 * 1024;
@@ -41,14 +50,22 @@ const participantPrefix = "participant_events.";
  * - `raw`: the message as text, or its bytes (a `Buffer` or any `Uint8Array`, e.g. straight from
  *   `ws` with `skipUTF8Validation`); bytes are checked to be UTF-8 (`invalid-utf8` otherwise).
  *   Input buffers are never modified.
- * - Size is checked first: over `options.maxBytes` (default 16 MiB) is `too-large`, unread.
- * - `video_separate_png.data` becomes a frozen frame (width and height from the PNG header);
- *   a missing or unparsable `timestamp.absolute` becomes the parse time, since a frame must carry a
+ * - Size is checked first: over `options.maxBytes` (default 16 MiB) is `too-large`, unread. An
+ *   envelope (everything but `data.data.buffer`) over `options.maxEnvelopeBytes` (default 256 KiB)
+ *   is `schema`, refused before validation, and unparsed when the message has no `buffer` key.
+ * - `video_separate_png.data` becomes a frozen frame (width and height from the PNG header). The
+ *   PNG is checked without decoding: a cut-off one is `truncated-png`, a CRC mismatch or broken
+ *   chunk order `corrupt-png`, more than `options.maxPixels` (default 4096×2304) `too-many-pixels`.
+ *   A missing or unparsable `timestamp.absolute` becomes the parse time, since a frame must carry a
  *   Date. Other known events become their typed events (their absolute timestamps become null
  *   instead). Unknown event names, including the misspelling `participant_event.join`, become
  *   `{ kind: "unknown" }` events, not problems.
  * - A missing `realtime_endpoint` or `video_separate` becomes `{ id: "unknown", metadata: {} }`;
  *   metadata numbers and booleans are stringified and nulls dropped.
+ * - Values kept beyond the message are bounded (`recallValueLimits`): names, emails, platforms and
+ *   ids over 256 UTF-8 bytes are cut and end in `~` plus a hash of the whole value, metadata keeps
+ *   64 keys of bounded size, an `extra_data` over 4 KiB of JSON becomes `{}`. The result then
+ *   lists the fields concerned in `truncated`.
  * - Every event carries `receivedAt`: `options.receivedAt`, or `performance.now()` when called.
  *
  * Performance: for messages with a `buffer` field (video and audio), the base64 text is decoded
@@ -82,7 +99,11 @@ export function parseRecallMessageWithoutFastPath(raw: string | Uint8Array, opti
 }
 
 function parseWith(raw: string | Uint8Array, options: ParseOptions | undefined, fastPath: boolean): ParseResult {
-  const receivedAt = options?.receivedAt ?? performance.now();
+  const settings: ParseSettings = {
+    receivedAt: options?.receivedAt ?? performance.now(),
+    maxPixels: options?.maxPixels ?? defaultMaxPixels,
+    maxEnvelopeBytes: options?.maxEnvelopeBytes ?? defaultMaxEnvelopeBytes,
+  };
   const input = toInput(raw);
   if (input === null) return failure("invalid-json", "message is neither text nor bytes", 0);
   const bytes = byteCounter(input);
@@ -90,21 +111,32 @@ function parseWith(raw: string | Uint8Array, options: ParseOptions | undefined, 
   if (exceeds(input, maxBytes, bytes)) {
     return failure("too-large", `message of ${bytes()} bytes exceeds the maximum of ${maxBytes} bytes`, bytes());
   }
+  // Without a `buffer` key the whole message is envelope: an absurd one is refused unparsed.
+  if (exceeds(input, settings.maxEnvelopeBytes, bytes) && !mentionsBufferKey(input)) {
+    return envelopeTooLarge(settings.maxEnvelopeBytes, bytes());
+  }
   if (fastPath) {
     const split = splitBufferField(input);
     if (split !== null) {
-      const outcome = parseSplit(input, split, receivedAt, bytes);
+      const outcome = parseSplit(input, split, settings, bytes);
       if (outcome !== retryWithFullParse) return outcome;
     }
   }
-  return parseWhole(input, receivedAt, bytes);
+  return parseWhole(input, settings, bytes);
+}
+
+/** What every event builder is given besides the message. */
+interface ParseSettings {
+  readonly receivedAt: number;
+  readonly maxPixels: number;
+  readonly maxEnvelopeBytes: number;
 }
 
 /** Fast path: the remainder was split off; the base64 is decoded from its span in the input. */
 function parseSplit(
   input: string | Buffer,
   split: SplitMessage,
-  receivedAt: number,
+  settings: ParseSettings,
   bytes: () => number,
 ): BuildOutcome {
   let value: unknown;
@@ -118,9 +150,14 @@ function parseSplit(
   const data = value.data.data;
   // Proof that the blanked value was `data.data.buffer`, not a `buffer` key met earlier.
   if (!isRecord(data) || data.buffer !== bufferSentinel) return retryWithFullParse;
+  if (bytesOutsideSpan(input, split) > settings.maxEnvelopeBytes) {
+    return envelopeTooLarge(settings.maxEnvelopeBytes, bytes(), value);
+  }
+  const notes = new TruncationNotes();
   const context: MessageContext = {
-    receivedAt,
+    ...settings,
     bytes,
+    notes,
     readBuffer: (text) => {
       if (text !== bufferSentinel) return decodeBase64(text);
       // A failed decode may come from a JSON escape such as `\/`: only the full parse can tell.
@@ -137,11 +174,11 @@ function parseSplit(
     if (restored === null) return retryWithFullParse;
     data.buffer = restored;
   }
-  return route(value, context);
+  return withTruncations(route(value, context), notes);
 }
 
 /** Plain path: the whole message is decoded as UTF-8 and JSON-parsed. */
-function parseWhole(input: string | Buffer, receivedAt: number, bytes: () => number): ParseResult {
+function parseWhole(input: string | Buffer, settings: ParseSettings, bytes: () => number): ParseResult {
   let text: string;
   if (typeof input === "string") {
     text = input;
@@ -156,7 +193,13 @@ function parseWhole(input: string | Buffer, receivedAt: number, bytes: () => num
     // JSON.parse's own message quotes the input, so it is not repeated here.
     return failure("invalid-json", "message is not valid JSON", bytes());
   }
-  const outcome = route(value, { receivedAt, bytes, readBuffer: decodeBase64 });
+  // `exceeds` first: a message within the limit as a whole is settled without measuring a string.
+  const { maxEnvelopeBytes } = settings;
+  if (exceeds(input, maxEnvelopeBytes, bytes) && bytes() - bufferTextLength(value) > maxEnvelopeBytes) {
+    return envelopeTooLarge(settings.maxEnvelopeBytes, bytes(), value);
+  }
+  const notes = new TruncationNotes();
+  const outcome = withTruncations(route(value, { ...settings, bytes, notes, readBuffer: decodeBase64 }), notes);
   // Only the fast path's span reader asks for a retry; a whole parse always settles.
   return outcome === retryWithFullParse ? failure("invalid-base64", "buffer is not valid base64", bytes()) : outcome;
 }
@@ -190,6 +233,13 @@ function route(value: unknown, context: MessageContext): BuildOutcome {
     if (participantActions.has(action)) return buildParticipantEvent(value, action as ParticipantAction, context);
   }
   return buildUnknown(value, event, context);
+}
+
+/** A successful outcome lists the fields that had to be shortened or dropped, when there were any. */
+function withTruncations(outcome: BuildOutcome, notes: TruncationNotes): BuildOutcome {
+  const truncated = notes.fields;
+  if (truncated === null || outcome === retryWithFullParse || !outcome.ok) return outcome;
+  return Object.freeze({ ...outcome, truncated: Object.freeze([...truncated]) });
 }
 
 /** Events whose builders decode `data.data.buffer`; every other event keeps it as text. */

@@ -1,4 +1,5 @@
 import type { FrameType, IncomingFrame, Participant, ResourceRef } from "../model/video-frame.js";
+import type { TruncatedField } from "./bounded-values.js";
 
 /** Participant event names Recall sends as `participant_events.<action>`. */
 export type ParticipantAction =
@@ -105,7 +106,9 @@ export type ParseProblemKind =
   | "schema" //            JSON that does not match the envelope or the event's schema
   | "invalid-base64" //    `buffer` is not base64
   | "not-png" //           `buffer` decodes to something other than a PNG
-  | "truncated-png" //     a PNG signature without a complete IHDR
+  | "truncated-png" //     a PNG cut off: no complete IHDR, or the bytes stop before IEND
+  | "corrupt-png" //       a complete PNG with a CRC mismatch, chunks out of order or bytes after IEND
+  | "too-many-pixels" //   a PNG whose IHDR claims more than `maxPixels` pixels (a decompression bomb)
   | "too-large" //         over the configured maximum message size
   | "unsupported-binary"; // a binary message that is not the legacy protocol
 
@@ -122,15 +125,28 @@ export interface ParseProblem {
   readonly bytes: number;
 }
 
-/** The outcome of parsing one message: never an exception. */
+/**
+ * The outcome of parsing one message: never an exception. `truncated` lists the values that had
+ * to be shortened or dropped to stay within `recallValueLimits`; absent when none did.
+ */
 export type ParseResult =
-  | { readonly ok: true; readonly event: RecallEvent }
+  | { readonly ok: true; readonly event: RecallEvent; readonly truncated?: readonly TruncatedField[] }
   | { readonly ok: false; readonly problem: ParseProblem };
 
 /** Options for parsing Recall messages. */
 export interface ParseOptions {
   /** Messages larger than this are `too-large`. Default 16 MiB. */
   readonly maxBytes?: number;
+  /**
+   * Frames whose PNG header claims more pixels (width × height) than this are `too-many-pixels`,
+   * refused before anything decodes them. Default 4096×2304 (`defaultMaxPixels`).
+   */
+  readonly maxPixels?: number;
+  /**
+   * Messages whose envelope (everything but `data.data.buffer`) is larger than this, in bytes, are
+   * `schema`: Recall's are a few kilobytes. Default 256 KiB (`defaultMaxEnvelopeBytes`).
+   */
+  readonly maxEnvelopeBytes?: number;
   /** Monotonic receive time to stamp on events; defaults to `performance.now()` at parse. */
   readonly receivedAt?: number;
 }

@@ -13,7 +13,7 @@ import { z } from "zod";
 /**
  * A metadata value. Recall documents strings of at most 500 characters; numbers and booleans are
  * accepted and stringified, nulls are dropped, objects and arrays are rejected (lenient but typed).
- * Longer strings are accepted unchanged.
+ * Longer strings are accepted here and bounded when mapped (`recallValueLimits`).
  */
 export const recallMetadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

@@ -14,7 +14,7 @@ import { isUtf8 } from "node:buffer";
  * NUL, which no real buffer (base64) can equal: finding it at `data.data.buffer` proves that the
  * blanked value was that field and not some other `buffer` key.
  */
-const sentinelJson = "\\u0000framepipe:buffer";
+export const sentinelJson = "\\u0000framepipe:buffer";
 /** The parsed value of the sentinel. */
 export const bufferSentinel = "\u0000framepipe:buffer";
 

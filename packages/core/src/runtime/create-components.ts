@@ -87,6 +87,12 @@ function checkInstance(kind: ComponentKind, instance: unknown, label: string): v
     problem = "a transform's create() must return an object with exactly one of process() and stream()";
   } else if (kind === "sink" && typeof record.write !== "function") {
     problem = "a sink's create() must return an object with a write() function";
+  } else if (
+    kind === "sink" &&
+    record.retryFor !== undefined &&
+    !(typeof record.retryFor === "number" && Number.isFinite(record.retryFor) && record.retryFor >= 0)
+  ) {
+    problem = "a sink's retryFor must be a number of milliseconds, 0 or more";
   }
   if (problem)
     throw new FramepipeError({ code: "PLUGIN_INVALID", component: label, stage: "create", message: problem });

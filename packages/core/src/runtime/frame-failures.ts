@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { OnErrorPolicy } from "../config/pipeline-config.js";
+import { failureReason } from "../errors/failure-reason.js";
 import { describeError, type ErrorStage, type FramepipeError } from "../errors/framepipe-error.js";
 import type { VideoFrame } from "../model/video-frame.js";
 import type { Logger } from "../services/logger.js";
@@ -41,6 +42,7 @@ function frameContext(frame: VideoFrame): Record<string, unknown> {
 export class FrameFailures {
   readonly #options: FrameFailuresOptions;
   #deadLetters: DeadLetterWriter | null = null;
+  #deadLettered = 0;
 
   constructor(options: FrameFailuresOptions) {
     this.#options = options;
@@ -50,6 +52,11 @@ export class FrameFailures {
   get deadLetterDirectory(): string {
     const { deadLetterDir, baseDir } = this.#options;
     return path.resolve(baseDir, deadLetterDir ?? DEFAULT_DEAD_LETTER_DIR);
+  }
+
+  /** The dead-letter directory (absolute) once a frame was written there, else null. */
+  get usedDeadLetterDirectory(): string | null {
+    return this.#deadLettered > 0 ? this.deadLetterDirectory : null;
   }
 
   /**
@@ -90,6 +97,8 @@ export class FrameFailures {
           message: describeError(error),
         });
         counters.dropped(node.id, "dead-letter");
+        counters.frameFailed(node.id, failureReason(error), true);
+        this.#deadLettered += 1;
         return;
       } catch (writeError) {
         this.#options.logger.error(
@@ -99,6 +108,7 @@ export class FrameFailures {
       }
     }
     counters.dropped(node.id, "error");
+    counters.frameFailed(node.id, failureReason(error), false);
     if (policy === "fail") this.#options.fail(wrapped);
   }
 

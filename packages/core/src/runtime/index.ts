@@ -8,6 +8,8 @@ export { DEFAULT_DEAD_LETTER_DIR } from "./frame-failures.js";
 export { createNoopPipelineMetrics, type DropReason, type PipelineMetrics } from "./pipeline-metrics.js";
 export type {
   ComponentStats,
+  FailingSink,
+  FrameFailureCount,
   Pipeline,
   PipelineState,
   PipelineStats,

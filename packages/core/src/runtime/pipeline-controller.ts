@@ -238,6 +238,8 @@ export class PipelineController implements Pipeline {
       dropped: this.#counters.droppedByReason(),
       errors: this.#counters.errors,
       unwritten,
+      failures: this.#counters.failures(),
+      deadLetterDirectory: this.#engine.deadLetterDirectory,
       durationMs: this.#startedAt === null ? 0 : Math.max(0, now - this.#startedAt),
       drained: this.#drained || (this.#startedAt === null && unwritten === 0),
     };

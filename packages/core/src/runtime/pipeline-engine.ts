@@ -18,6 +18,7 @@ import { buildGraph } from "./pipeline-graph.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 import type { GroupEnd, Lane, LaneNode, NodeRuntime } from "./pipeline-node.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
+import { SinkHealth } from "./sink-health.js";
 import type { SourceNode } from "./source-node.js";
 import { WorkTracker } from "./work-tracker.js";
 
@@ -49,6 +50,8 @@ export class PipelineEngine {
   readonly nodes: readonly (SourceNode | LaneNode)[];
   readonly flow: FlowControl;
   readonly groups: GroupTracker;
+  /** Which sinks are failing now. */
+  readonly health: SinkHealth;
   readonly #sources: readonly SourceNode[];
   readonly #scheduler = new FairScheduler<Lane>();
   readonly #work = new WorkTracker();
@@ -72,14 +75,18 @@ export class PipelineEngine {
       ? new DroppedMemoryReclaimer({ budgetBytes: config.runtime.maxInFlightBytes, now: () => clock.now() })
       : null;
     this.flow = new FlowControl(config.runtime, { counters, metrics, reclaimer });
-    this.groups = new GroupTracker(new ParticipantDirectory(), config.runtime.idleTimeout, clock, (end, streams) =>
+    const participants = new ParticipantDirectory();
+    metrics.observeParticipants?.(() => participants.stats);
+    this.groups = new GroupTracker(participants, config.runtime.idleTimeout, clock, (end, streams) =>
       this.groupEnded(end, streams),
     );
+    this.health = new SinkHealth(clock);
     const runtime: NodeRuntime = {
       scheduler: this.#scheduler,
       flow: this.flow,
       counters,
       failures: this.#failures,
+      health: this.health,
       work: this.#work,
       clock,
       signal: options.signal,
@@ -139,6 +146,11 @@ export class PipelineEngine {
   componentFailed(id: string, error: unknown, stage: ErrorStage, applyPolicy: boolean): void {
     const node = this.nodes.find((candidate) => candidate.id === id);
     if (node) this.#failures.componentFailed(node, error, stage, {}, applyPolicy);
+  }
+
+  /** The dead-letter directory (absolute) once a frame was written there, else null. */
+  get deadLetterDirectory(): string | null {
+    return this.#failures.usedDeadLetterDirectory;
   }
 
   /** Reports the failures held back by log rate limiting. */

@@ -1,4 +1,5 @@
 import type { ErrorStage } from "../errors/framepipe-error.js";
+import type { ParticipantDirectoryStats } from "../participants/participant-directory.js";
 import { type ComponentMetrics, createNoopMetrics } from "../services/metrics.js";
 
 /**
@@ -34,6 +35,12 @@ export interface PipelineMetrics {
   inFlightBytes(value: number): void;
   /** Participant groups currently open. */
   activeGroups(value: number): void;
+  /**
+   * Called once with a reader of what the runtime remembers of participants (counts, estimated
+   * bytes, how many were forgotten and why), to read whenever metrics are collected: nothing is
+   * reported per event. Optional, so that hosts' own implementations need not change.
+   */
+  observeParticipants?(read: () => ParticipantDirectoryStats): void;
   /** The metric factory handed to a plugin through its context. */
   forComponent(id: string): ComponentMetrics;
 }

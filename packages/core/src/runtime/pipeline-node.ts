@@ -9,8 +9,9 @@ import type { FairScheduler, StepOwner } from "./fair-scheduler.js";
 import type { FlowControl, ItemOutcome, Ticket } from "./flow-control.js";
 import type { FrameFailures } from "./frame-failures.js";
 import { type Linkable, LinkedQueue } from "./linked-queue.js";
-import { RETRY_MAX_ATTEMPTS, retryDelay } from "./retry.js";
+import { nextRetryDelay, RETRY_MAX_ATTEMPTS } from "./retry.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
+import type { SinkHealth } from "./sink-health.js";
 import type { WorkTracker } from "./work-tracker.js";
 
 /** `linkedIn`: the lane queue (or held queue) the item waits in; null while running or once gone. */
@@ -50,6 +51,8 @@ export interface NodeRuntime {
   readonly flow: FlowControl;
   readonly counters: RuntimeCounters;
   readonly failures: FrameFailures;
+  /** Which sinks are failing now. */
+  readonly health: SinkHealth;
   readonly work: WorkTracker;
   readonly clock: Clock;
   /** Aborted when the pipeline gives up: cuts retry backoffs short. */
@@ -208,20 +211,46 @@ export abstract class LaneNode extends GraphNode implements StepOwner<Lane> {
   }
 
   /**
-   * Goes on after the first attempt of `operation` (a transform's `process`, a sink's `write`)
-   * failed with `error`: retries failures marked transient, up to {@link RETRY_MAX_ATTEMPTS}
-   * attempts in all, with backoff. The step's slot is given back while a backoff runs, so other
-   * streams go on meanwhile. (The first attempt is the step's own plain `await`: a step that
-   * succeeds pays nothing for retries.)
+   * How long, in milliseconds, transient failures are retried (see {@link retryStartedAt}); 0:
+   * {@link RETRY_MAX_ATTEMPTS} attempts in all instead. 0 here; a sink says otherwise through its
+   * instance's `retryFor`.
    */
-  protected async retry<T>(operation: () => T | PromiseLike<T>, error: unknown): Promise<AttemptOutcome<T>> {
+  protected get retryFor(): number {
+    return 0;
+  }
+
+  /**
+   * When the time {@link retryFor} counts from began, for an item whose own first failure was at
+   * `firstFailure`: that moment here. A sink counts from when it started failing, if earlier.
+   */
+  protected retryStartedAt(firstFailure: number): number {
+    return firstFailure;
+  }
+
+  /**
+   * Goes on after the first attempt of `operation` (a transform's `process`, a sink's `write`)
+   * failed with `error`: retries failures marked transient, with backoff, for
+   * {@link RETRY_MAX_ATTEMPTS} attempts in all, or for {@link retryFor} when set. The step's slot
+   * is given back while a backoff runs, so other streams go on meanwhile; the item stays in its
+   * lane, so under `block` flow control holds the sources back. (The first attempt is the step's
+   * own plain `await`: a step that succeeds pays nothing for retries.) `failed` hears of every
+   * failed attempt, the first one included.
+   */
+  protected async retry<T>(
+    operation: () => T | PromiseLike<T>,
+    error: unknown,
+    failed?: (error: unknown) => void,
+  ): Promise<AttemptOutcome<T>> {
     const { scheduler, clock, signal, work } = this.runtime;
+    const retryFor = this.retryFor;
+    const firstFailure = clock.now();
     let failure = error;
     for (let attempts = 1; ; attempts += 1) {
-      if (attempts >= RETRY_MAX_ATTEMPTS || !isTransientError(failure) || work.abandoned) {
-        return { ok: false, error: failure, attempts };
-      }
-      await scheduler.releaseWhile(this, sleep(clock, retryDelay(attempts), signal));
+      failed?.(failure);
+      const elapsed = clock.now() - this.retryStartedAt(firstFailure);
+      const delay = isTransientError(failure) && !work.abandoned ? nextRetryDelay(attempts, elapsed, retryFor) : null;
+      if (delay === null) return { ok: false, error: failure, attempts };
+      await scheduler.releaseWhile(this, sleep(clock, delay, signal));
       if (work.abandoned) return { ok: false, error: failure, attempts };
       try {
         return { ok: true, value: await operation(), attempts: attempts + 1 };

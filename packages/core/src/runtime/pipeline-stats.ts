@@ -21,5 +21,6 @@ export function pipelineStats(state: PipelineState, engine: PipelineEngine, coun
     inFlightBytes: engine.flow.bytes,
     activeGroups: engine.groups.size,
     components,
+    failing: engine.health.failing(),
   };
 }

@@ -47,6 +47,42 @@ export interface ComponentStats {
   readonly paused?: boolean;
 }
 
+/**
+ * A sink whose last write attempt failed and none has succeeded since (it may be retrying). While
+ * one is, `framepipe run`'s `/ready` answers 503 and `/health` names it.
+ */
+export interface FailingSink {
+  /** Component id from the config. */
+  readonly component: string;
+  /** `sink:fs#disk`. */
+  readonly label: string;
+  /** Why, in a few words: `no space left on device (ENOSPC)`. */
+  readonly reason: string;
+  /** The last error's message. */
+  readonly error: string;
+  /** When the first of these failures happened (ISO 8601). */
+  readonly since: string;
+  /** Write attempts that failed since then, retries included. */
+  readonly failedAttempts: number;
+}
+
+/** Frames that failed for good at one component for one reason (`onError` applied). */
+export interface FrameFailureCount {
+  /** Component id from the config. */
+  readonly component: string;
+  /** `sink:fs#disk`. */
+  readonly label: string;
+  /**
+   * Why, in a few words (`read-only file system (EROFS)`); beyond 8 distinct reasons per component
+   * the rest count as `other reasons`.
+   */
+  readonly reason: string;
+  /** Frames dropped (`onError: drop` or `fail`): lost. */
+  readonly lost: number;
+  /** Frames written to the dead-letter directory instead. */
+  readonly deadLettered: number;
+}
+
 /** A snapshot of a running (or finished) pipeline, from {@link Pipeline.stats}. */
 export interface PipelineStats {
   readonly state: PipelineState;
@@ -67,6 +103,8 @@ export interface PipelineStats {
   readonly activeGroups: number;
   /** Per component id. */
   readonly components: Readonly<Record<string, ComponentStats>>;
+  /** Sinks failing now (see {@link FailingSink}); empty while every sink's last write succeeded. */
+  readonly failing: readonly FailingSink[];
 }
 
 /** What a stopped pipeline reports. */
@@ -83,6 +121,13 @@ export interface PipelineSummary {
   readonly errors: number;
   /** Frames accepted that a forced stop left neither written nor dropped for another reason. */
   readonly unwritten: number;
+  /**
+   * Frames that failed for good (after retries) at a transform or sink, by component and reason:
+   * lost to errors, or dead-lettered. Empty when none did.
+   */
+  readonly failures: readonly FrameFailureCount[];
+  /** The dead-letter directory (absolute) when frames were dead-lettered, else null. */
+  readonly deadLetterDirectory: string | null;
   /** From `start()` to the end, in milliseconds. */
   readonly durationMs: number;
   /** True when everything accepted was written or dropped before the shutdown deadline. */

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { type ErrorStage, FramepipeError } from "../errors/framepipe-error.js";
+import type { ParticipantDirectoryStats } from "../participants/participant-directory.js";
 import type { ComponentMetrics, CounterHandle, GaugeHandle, HistogramHandle } from "../services/metrics.js";
 import { BufferedCounter, BufferedHistogram } from "./buffered-metrics.js";
 import type { DropReason, PipelineMetrics } from "./pipeline-metrics.js";
@@ -23,7 +24,9 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
  * `framepipe_frames_received_total`, `framepipe_frames_sent_total`,
  * `framepipe_frames_dropped_total{reason}`, `framepipe_errors_total{stage}`,
  * `framepipe_frame_latency_seconds` (histogram, receive → sink write done); and unlabelled gauges
- * `framepipe_queue_depth`, `framepipe_in_flight_bytes`, `framepipe_active_groups`. Plugins add their
+ * `framepipe_queue_depth`, `framepipe_in_flight_bytes`, `framepipe_active_groups`,
+ * `framepipe_participants_remembered`, `framepipe_participants_remembered_bytes` and the counter
+ * `framepipe_participants_forgotten_total{reason="count"|"bytes"}`. Plugins add their
  * own through {@link PrometheusPipelineMetrics.forComponent}. Serve {@link registry} over HTTP.
  * Counters, gauges and the latency histogram are kept in plain numbers and reach prom-client when
  * the registry is read: the runtime reports several times per frame.
@@ -37,6 +40,7 @@ export class PrometheusPipelineMetrics implements PipelineMetrics {
   readonly #errors: BufferedCounter;
   readonly #latency: BufferedHistogram;
   readonly #gaugeValues = { queueDepth: 0, inFlightBytes: 0, activeGroups: 0 };
+  #readParticipants: () => ParticipantDirectoryStats | null = () => null;
   readonly #componentMetrics = new Map<string, ComponentMetrics>();
   readonly #labelNamesByMetric = new Map<string, string>();
 
@@ -93,6 +97,7 @@ export class PrometheusPipelineMetrics implements PipelineMetrics {
       () => values.inFlightBytes,
     );
     gauge("active_groups", "Participant groups currently open.", () => values.activeGroups);
+    this.#registerParticipantMetrics(gauge);
   }
 
   frameReceived(component: string): void {
@@ -125,6 +130,36 @@ export class PrometheusPipelineMetrics implements PipelineMetrics {
 
   activeGroups(value: number): void {
     this.#gaugeValues.activeGroups = value;
+  }
+
+  observeParticipants(read: () => ParticipantDirectoryStats): void {
+    this.#readParticipants = read;
+  }
+
+  #registerParticipantMetrics(gauge: (name: string, help: string, read: () => number) => Gauge<string>): void {
+    const read = () => this.#readParticipants();
+    gauge(
+      "participants_remembered",
+      "Participants remembered (seq counters, last known name), with an open group or not.",
+      () => read()?.remembered ?? 0,
+    );
+    gauge("participants_remembered_bytes", "Estimated bytes of the participants remembered.", () => read()?.bytes ?? 0);
+    // A counter whose total lives in the directory: each collection adds what is new since the last.
+    const reported = { count: 0, bytes: 0 };
+    new Counter({
+      name: `${METRIC_PREFIX}participants_forgotten_total`,
+      help: "Participants without an open group forgotten to stay within the count limit or the byte budget.",
+      labelNames: ["reason"],
+      registers: [this.registry],
+      collect() {
+        const stats = read();
+        if (stats === null) return;
+        this.inc({ reason: "count" }, stats.forgottenOverCount - reported.count);
+        this.inc({ reason: "bytes" }, stats.forgottenOverBytes - reported.bytes);
+        reported.count = stats.forgottenOverCount;
+        reported.bytes = stats.forgottenOverBytes;
+      },
+    });
   }
 
   forComponent(id: string): ComponentMetrics {

@@ -1,7 +1,18 @@
 import type { ErrorStage } from "../errors/framepipe-error.js";
+import { componentLabel } from "../plugin/component-label.js";
 import type { ComponentKind } from "../plugin/plugin-context.js";
 import type { DropReason, PipelineMetrics } from "./pipeline-metrics.js";
-import type { ComponentStats } from "./pipeline-types.js";
+import type { ComponentStats, FrameFailureCount } from "./pipeline-types.js";
+
+/** Distinct failure reasons kept per component; the rest are summed up as {@link OTHER_REASONS}. */
+export const MAX_FAILURE_REASONS = 8;
+/** The reason a failure counts under once a component has {@link MAX_FAILURE_REASONS} others. */
+export const OTHER_REASONS = "other reasons";
+
+interface MutableFailureCount {
+  lost: number;
+  deadLettered: number;
+}
 
 interface MutableComponentCounts {
   readonly kind: ComponentKind;
@@ -10,6 +21,8 @@ interface MutableComponentCounts {
   sent: number;
   readonly dropped: Partial<Record<DropReason, number>>;
   readonly errors: Partial<Record<ErrorStage, number>>;
+  /** Frames that failed for good, by reason (at most {@link MAX_FAILURE_REASONS} and the rest). */
+  readonly failures: Map<string, MutableFailureCount>;
 }
 
 function increment<K extends string>(record: Partial<Record<K, number>>, key: K, amount = 1): void {
@@ -32,7 +45,7 @@ export class RuntimeCounters {
   }
 
   addComponent(id: string, kind: ComponentKind, type: string): void {
-    this.#components.set(id, { kind, type, received: 0, sent: 0, dropped: {}, errors: {} });
+    this.#components.set(id, { kind, type, received: 0, sent: 0, dropped: {}, errors: {}, failures: new Map() });
   }
 
   event(kind: string): void {
@@ -64,6 +77,33 @@ export class RuntimeCounters {
     if (counts) increment(counts.errors, stage);
     this.#errors += 1;
     this.#metrics.error(component, stage);
+  }
+
+  /**
+   * A frame failed for good at `component` for `reason` (a few words, see `failureReason`), and
+   * was dropped or dead-lettered: kept for the summary. Its drop is counted by {@link dropped}.
+   */
+  frameFailed(component: string, reason: string, deadLettered: boolean): void {
+    const failures = this.#components.get(component)?.failures;
+    if (!failures) return;
+    const key = failures.has(reason) || failures.size < MAX_FAILURE_REASONS ? reason : OTHER_REASONS;
+    let count = failures.get(key);
+    if (!count) {
+      count = { lost: 0, deadLettered: 0 };
+      failures.set(key, count);
+    }
+    if (deadLettered) count.deadLettered += 1;
+    else count.lost += 1;
+  }
+
+  /** Frames that failed for good, by component (in creation order) and reason. */
+  failures(): FrameFailureCount[] {
+    const result: FrameFailureCount[] = [];
+    for (const [id, counts] of this.#components) {
+      const label = componentLabel({ kind: counts.kind, type: counts.type, id });
+      for (const [reason, count] of counts.failures) result.push({ component: id, label, reason, ...count });
+    }
+    return result;
   }
 
   /** Frames ingested from every source. */

@@ -5,6 +5,7 @@ import { Counter, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { FramepipeError } from "../../src/errors/framepipe-error.js";
 import { type ApiServer, type ReadinessState, startApiServer } from "../../src/operations/api-server.js";
+import type { FailingSink } from "../../src/runtime/pipeline-types.js";
 
 interface Reply {
   readonly status: number;
@@ -111,6 +112,42 @@ describe("startApiServer", () => {
       [200, { status: "ready" }],
       [503, { status: "draining" }],
     ]);
+  });
+
+  it("names a failing sink: /ready 503 failing, /health 200 degraded (no restart), both back once it recovers", async () => {
+    const disk: FailingSink = {
+      component: "disk",
+      label: "sink:fs#disk",
+      reason: "read-only file system (EROFS)",
+      error: "[framepipe] [sink:fs#disk] cannot write …",
+      since: "2026-12-04T10:00:00.000Z",
+      failedAttempts: 3,
+    };
+    let failing: FailingSink[] = [disk];
+    const server = await start({ failing: () => failing });
+    const ready = await get(`${server.url}/ready`);
+    expect([ready.status, JSON.parse(ready.body)]).toEqual([503, { status: "failing", failing: [disk] }]);
+    const health = await get(`${server.url}/health`);
+    expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: "degraded", failing: [disk] }]);
+
+    failing = [];
+    const recovered = await Promise.all([get(`${server.url}/ready`), get(`${server.url}/health`)]);
+    expect(recovered.map((reply) => [reply.status, JSON.parse(reply.body)])).toEqual([
+      [200, { status: "ready" }],
+      [200, { status: "ok" }],
+    ]);
+  });
+
+  it("lets starting, draining and a failed pipeline win over a failing sink", async () => {
+    const disk = { component: "disk", label: "sink:fs#disk", reason: "x", error: "x", since: "", failedAttempts: 1 };
+    let state: ReadinessState = "draining";
+    let healthy = false;
+    const server = await start({ isReady: () => state, isHealthy: () => healthy, failing: () => [disk] });
+    expect(JSON.parse((await get(`${server.url}/ready`)).body)).toEqual({ status: "draining" });
+    expect(JSON.parse((await get(`${server.url}/health`)).body)).toEqual({ status: "unhealthy" });
+    state = "starting";
+    healthy = true;
+    expect(JSON.parse((await get(`${server.url}/ready`)).body)).toEqual({ status: "starting" });
   });
 
   it("answers 404 for other paths, 405 for other methods, and HEAD without a body", async () => {

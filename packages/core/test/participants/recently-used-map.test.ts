@@ -18,6 +18,19 @@ describe("RecentlyUsedMap", () => {
     expect(forgotten).toEqual(["b=2", "a=1"]);
   });
 
+  it("deletes the least recently used entry on demand, without telling onForget", () => {
+    const forgotten: string[] = [];
+    const map = new RecentlyUsedMap<string, number>(10, (key) => forgotten.push(key));
+    expect(map.deleteOldest()).toBeUndefined();
+    map.set("a", 1);
+    map.set("b", 2);
+    map.get("a");
+    expect(map.deleteOldest()).toBe(2);
+    expect(map.peek("b")).toBeUndefined();
+    expect(map.size).toBe(1);
+    expect(forgotten).toEqual([]);
+  });
+
   it("does not report deletes and clears as forgotten", () => {
     const forgotten: string[] = [];
     const map = new RecentlyUsedMap<string, number>(1, (key) => forgotten.push(key));

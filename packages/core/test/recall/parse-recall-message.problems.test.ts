@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRecallMessage } from "../../src/recall/parse-recall-message.js";
 import type { ParseProblemKind } from "../../src/recall/recall-event.js";
+import { pngClaiming, withFlippedCrc } from "../support/png-surgery.js";
 import {
   audioSeparateMessage,
   participantEventMessage,
@@ -113,7 +114,9 @@ const problemCases: readonly ProblemCase[] = [
   { name: "a cut-off message", input: () => pngJson.slice(0, 200), kind: "invalid-json" },
   { name: "single-quoted pseudo JSON", input: () => "{'event': 'video_separate_png.data'}", kind: "invalid-json" },
   { name: "a NaN literal", input: () => pngJson.replace('"relative":12.5', '"relative":NaN'), kind: "invalid-json" },
-  { name: "a million open brackets", input: () => "[".repeat(1_000_000), kind: "invalid-json" },
+  // Under the envelope limit, so JSON.parse meets the nesting; a million is refused unparsed (`schema`).
+  { name: "200,000 open brackets", input: () => "[".repeat(200_000), kind: "invalid-json" },
+  { name: "a million open brackets", input: () => "[".repeat(1_000_000), kind: "schema" },
   { name: "a 0xff byte in the participant name", input: () => corruptByte("Lovelace", 0xff), kind: "invalid-utf8" },
   { name: "a broken sequence inside the base64", input: () => corruptByte(base64, 0xc3, 10), kind: "invalid-utf8" },
   {
@@ -155,6 +158,10 @@ const problemCases: readonly ProblemCase[] = [
   bufferCase("an empty buffer value", "not-png", ""),
   bufferCase("a PNG cut after 20 bytes", "truncated-png", webcamPng.subarray(0, 20)),
   bufferCase("a PNG signature alone", "truncated-png", webcamPng.subarray(0, 8)),
+  bufferCase("a PNG cut in half", "truncated-png", webcamPng.subarray(0, webcamPng.length >> 1)),
+  bufferCase("a PNG with a flipped IDAT CRC", "corrupt-png", withFlippedCrc(webcamPng, "IDAT")),
+  bufferCase("a PNG with bytes after IEND", "corrupt-png", Buffer.concat([webcamPng, Buffer.from("extra")])),
+  bufferCase("a PNG claiming 50000×50000 pixels", "too-many-pixels", pngClaiming(50_000, 50_000)),
 ];
 
 describe("parseRecallMessage: hostile input yields typed problems", () => {
@@ -204,6 +211,30 @@ describe("parseRecallMessage: hostile input yields typed problems", () => {
   it("never throws for options that are nonsense", () => {
     const result = parseRecallMessage(pngJson, { maxBytes: Number.NaN, receivedAt: Number.NaN });
     expect(result.ok).toBe(true);
+  });
+
+  it("refuses a frame over maxPixels as too-many-pixels, and accepts one at the limit", () => {
+    const pixels = 48 * 36; // webcamPng
+    expect(parseRecallMessage(pngJson, { maxPixels: pixels }).ok).toBe(true);
+    const result = parseRecallMessage(Buffer.from(pngJson), { maxPixels: pixels - 1 });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: { kind: "too-many-pixels", event: "video_separate_png.data", bytes: Buffer.byteLength(pngJson) },
+    });
+    expect(!result.ok && result.problem.message).toBe(
+      `PNG of 48x36 (${pixels} pixels) exceeds the maximum of ${pixels - 1} pixels`,
+    );
+  });
+
+  it("checks every chunk of the PNG on the fast path and on the full parse alike", () => {
+    const corruptBase64 = withFlippedCrc(webcamPng, "IDAT").toString("base64");
+    const corrupt = toJson(withField(png, "data.data.buffer", corruptBase64));
+    // An escaped slash in the base64 makes the fast path give way to the full parse.
+    expect(corruptBase64).toContain("/");
+    const escaped = corrupt.replace(corruptBase64, corruptBase64.replace("/", "\\/"));
+    for (const input of [corrupt, Buffer.from(corrupt), escaped]) {
+      expect(parseRecallMessage(input)).toMatchObject({ ok: false, problem: { kind: "corrupt-png" } });
+    }
   });
 
   it("accepts a message of exactly maxBytes and refuses one byte less", () => {

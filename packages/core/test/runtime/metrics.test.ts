@@ -61,7 +61,8 @@ describe("metrics", () => {
     expect(await value(metrics, "framepipe_in_flight_bytes")).toBe(0);
     expect(await value(metrics, "framepipe_active_groups")).toBe(0);
     const text = await metrics.registry.metrics();
-    expect(text).not.toContain("participant");
+    // Pipeline-wide participant gauges exist, but no series is labelled by participant.
+    expect(text).not.toMatch(/\{[^}\n]*participant/);
   });
 
   it("counts write errors by stage and live gauges while running", async () => {
@@ -124,6 +125,28 @@ describe("metrics", () => {
     }
     await stopped;
     expect(pipeline.stats().written).toBe(3);
+  });
+
+  it("reports what is remembered of participants: counts, estimated bytes, forgotten ones by reason", async () => {
+    const metrics = new PrometheusPipelineMetrics();
+    const source = memorySource();
+    const sink = collectSink();
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        sinks: [component("out", sink.definition, ["src"])],
+      }),
+      { metrics },
+    );
+    await pipeline.start();
+    for (const participantId of [1, 2, 3]) source.handle.frames(2, { participantId });
+    await pipeline.stop();
+    expect(await value(metrics, "framepipe_participants_remembered")).toBe(3);
+    const bytes = await value(metrics, "framepipe_participants_remembered_bytes");
+    expect(bytes).toBeGreaterThan(3 * 480);
+    expect(bytes).toBeLessThan(3 * 2000);
+    expect(await value(metrics, "framepipe_participants_forgotten_total", { reason: "count" })).toBe(0);
+    expect(await value(metrics, "framepipe_participants_forgotten_total", { reason: "bytes" })).toBe(0);
   });
 
   it("gives plugins metric factories prefixed framepipe_ and labelled with their component", async () => {

@@ -35,6 +35,18 @@ export interface FakeRecallBotOptions {
   /** Seconds of meeting to simulate; the bot sends `round(duration × fps)` frames per stream. Default 5. */
   readonly duration?: number;
   /**
+   * Seconds into the meeting to begin at, to send the rest of a meeting that an earlier fleet began
+   * (with its `identities`): ticks before `round(startAt × fps)` are not sent, frames keep their
+   * place in the meeting (`relative`, images), participants join again at `startAt`, and a late
+   * name given before it is known from the start. Default 0.
+   */
+  readonly startAt?: number;
+  /**
+   * Bot and recording ids, one per bot in order (e.g. an earlier fleet's `identities`, to continue
+   * its recordings with `startAt`). Bots beyond the list get random ids. Default: random ids.
+   */
+  readonly identities?: ReadonlyArray<Pick<SimulatedBotIdentity, "botId" | "recordingId">>;
+  /**
    * `realtime` (default): frames go out on Recall's schedule. `max`: as fast as the receiver
    * takes them (load tests). Both wait for the send window: a slow receiver delays the bot.
    */
@@ -137,7 +149,7 @@ export interface FakeRecallBotReport {
     readonly reconnects: number;
     readonly backpressureWaits: number;
   };
-  /** Frames planned per bot: `round(duration × fps) × (participants + screenshare)`. */
+  /** Frames planned per bot: `(round(duration × fps) − round(startAt × fps)) × (participants + screenshare)`. */
   readonly framesPlannedPerBot: number;
   /** Milliseconds from the bots starting (after frames were rendered) to the end, or to now while running. */
   readonly durationMs: number;

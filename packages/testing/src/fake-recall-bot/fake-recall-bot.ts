@@ -98,6 +98,10 @@ export function createFakeRecallBot(options: FakeRecallBotOptions): FakeRecallBo
   );
   const fps = requirePositive("fps", options.fps ?? 2, false);
   const duration = requirePositive("duration", options.duration ?? 5, true);
+  const startAt = requirePositive("startAt", options.startAt ?? 0, true);
+  if (startAt > duration) {
+    throw new RangeError(`[framepipe] fake Recall bot: startAt (${startAt}) is past the meeting's end (${duration})`);
+  }
   const bad = requireInteger("bad", options.bad ?? 0, 0);
   const reconnectAttempts = requireInteger("reconnectAttempts", options.reconnectAttempts ?? 30, 0);
   const reconnectInterval = requirePositive("reconnectInterval", options.reconnectInterval ?? 3000, true);
@@ -127,10 +131,11 @@ export function createFakeRecallBot(options: FakeRecallBotOptions): FakeRecallBo
           timestampOffsetSeconds: options.signatureTimestampOffset ?? 0,
         });
 
+  const firstTick = Math.min(plan.ticks, Math.round(startAt * fps));
   const identities: SimulatedBotIdentity[] = Array.from({ length: bots }, (_, index) => ({
     index,
-    botId: randomUUID(),
-    recordingId: randomUUID(),
+    botId: options.identities?.[index]?.botId ?? randomUUID(),
+    recordingId: options.identities?.[index]?.recordingId ?? randomUUID(),
   }));
   const connections = identities.map(
     (identity) =>
@@ -150,6 +155,7 @@ export function createFakeRecallBot(options: FakeRecallBotOptions): FakeRecallBo
       new SimulatedBot({
         identity,
         plan,
+        firstTick,
         rate: options.rate ?? "realtime",
         connection: connections[index] as BotConnection,
         image,
@@ -185,7 +191,7 @@ export function createFakeRecallBot(options: FakeRecallBotOptions): FakeRecallBo
         reconnects: sum("reconnects"),
         backpressureWaits: sum("backpressureWaits"),
       },
-      framesPlannedPerBot: plan.ticks * plan.framesPerTick,
+      framesPlannedPerBot: (plan.ticks - firstTick) * plan.framesPerTick,
       durationMs: startedAt === null ? 0 : Math.round(end - startedAt),
       warnings: [...warnings],
     };

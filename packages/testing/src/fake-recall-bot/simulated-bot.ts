@@ -10,6 +10,8 @@ import type { MeetingPlan, PlannedParticipant } from "./meeting-plan.js";
 export interface SimulatedBotSettings {
   readonly identity: SimulatedBotIdentity;
   readonly plan: MeetingPlan;
+  /** The first tick to send: later than 0 when continuing a meeting an earlier bot began. */
+  readonly firstTick: number;
   readonly rate: "realtime" | "max";
   readonly connection: BotConnection;
   /** Base64 PNG for a frame. */
@@ -30,7 +32,7 @@ type MessageKind = "frame" | "participant" | "bad";
 export class SimulatedBot {
   readonly #settings: SimulatedBotSettings;
   readonly #envelope: EnvelopeOptions;
-  readonly #recordingStartMs = Date.now();
+  readonly #recordingStartMs: number;
   readonly #named = new Set<number>();
   #outcome: BotOutcome | null = null;
   #messagesSent = 0;
@@ -42,7 +44,9 @@ export class SimulatedBot {
 
   constructor(settings: SimulatedBotSettings) {
     this.#settings = settings;
-    const { identity } = settings;
+    const { identity, plan, firstTick } = settings;
+    // A continued meeting began firstTick ticks ago.
+    this.#recordingStartMs = Date.now() - (firstTick / plan.fps) * 1000;
     this.#envelope = {
       recording: { id: identity.recordingId, metadata: {} },
       bot: { id: identity.botId, metadata: { simulator: "framepipe" } },
@@ -67,22 +71,24 @@ export class SimulatedBot {
   }
 
   async #meeting(): Promise<BotOutcome> {
-    const { connection, plan, signal, rate } = this.#settings;
+    const { connection, plan, signal, rate, firstTick } = this.#settings;
     if (!(await connection.open())) return this.#endedEarly();
     const startedAt = performance.now();
+    const start = firstTick / plan.fps;
     for (const participant of plan.participants) {
-      if (!(await this.#sendReliably(this.#participantEvent("join", participant, 0), "participant"))) {
+      if (!(await this.#sendReliably(this.#participantEvent("join", participant, start), "participant"))) {
         return this.#endedEarly();
       }
     }
-    if (plan.updateAfterTick === -1 && !(await this.#sendLateNames(0))) return this.#endedEarly();
+    const namedBefore = plan.updateAfterTick === -1 || plan.updateAfterTick < firstTick;
+    if (namedBefore && !(await this.#sendLateNames(start))) return this.#endedEarly();
     for (let bad = 0; bad < plan.badWithoutTicks; bad += 1) {
       if (!(await this.#sendBad(bad, plan.participants[0] as PlannedParticipant, 0))) return this.#endedEarly();
     }
-    for (let tick = 0; tick < plan.ticks; tick += 1) {
+    for (let tick = firstTick; tick < plan.ticks; tick += 1) {
       const relative = tick / plan.fps;
       if (rate === "realtime") {
-        const wait = startedAt + relative * 1000 - performance.now();
+        const wait = startedAt + (relative - start) * 1000 - performance.now();
         if (wait > 0 && !(await sleep(wait, signal))) return "stopped";
       }
       if (signal.aborted) return "stopped";

@@ -1,8 +1,10 @@
 /**
- * What plugins would otherwise each write by hand: paths kept inside a root folder, and per-stream
- * NDJSON manifests. Exported from `@framepipe/core/plugin`.
+ * What plugins would otherwise each write by hand: paths kept inside a root folder, per-stream
+ * NDJSON manifests, and what a failed file-system call means. Exported from `@framepipe/core/plugin`.
  */
 
+export { fileSystemErrorReason, isTransientFileSystemCode, systemErrorCode } from "./file-system-errors.js";
+export { makeDirectory } from "./make-directory.js";
 export { type ManifestFrameFields, manifestFieldsOf } from "./manifest-line.js";
 export { InsideResolver, type ResolvedFile, resolveInside } from "./resolve-inside.js";
 export { StreamManifests, type StreamManifestsOptions } from "./stream-manifests.js";

@@ -1,4 +1,5 @@
 import type { ParticipantAction } from "../../../src/recall/recall-event.js";
+import { makePng } from "../../support/make-png.js";
 
 /** Who sends: recording `rec-1`, participant 1 and no name unless told. */
 export interface MessageTarget {
@@ -7,16 +8,12 @@ export interface MessageTarget {
   readonly name?: string | null;
 }
 
-/** The smallest byte string the parser accepts as a PNG: signature and a 1×1 RGBA IHDR. */
+/**
+ * A complete 1×1 RGBA PNG: the parser checks every chunk and CRC, so a bare signature and IHDR
+ * (what this used to be) is a truncated PNG now.
+ */
 function tinyPng(): Buffer {
-  const ihdr = Buffer.alloc(25);
-  ihdr.writeUInt32BE(13, 0);
-  ihdr.write("IHDR", 4, "latin1");
-  ihdr.writeUInt32BE(1, 8);
-  ihdr.writeUInt32BE(1, 12);
-  ihdr[16] = 8;
-  ihdr[17] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+  return makePng({ width: 1, height: 1, channels: "rgba" });
 }
 
 function participant(target: MessageTarget): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { defaultMaxPixels } from "@framepipe/core";
 import { byteSizeSchema, formatByteSize } from "@framepipe/core/plugin";
 import { z } from "zod";
 
@@ -29,6 +30,14 @@ export const replaySourceOptions = z.strictObject({
     // Written as "64MiB", so option tables and the JSON Schema show the default as people write it.
     .prefault(formatByteSize(DEFAULT_MAX_LINE_BYTES))
     .describe("Longest line accepted (e.g. 64MiB); a longer one is skipped and counted as too-large."),
+  maxPixels: z
+    .int()
+    .positive()
+    .default(defaultMaxPixels)
+    .describe(
+      "Largest frame replayed, in pixels (width × height from the PNG header; default 4096×2304). A larger one is " +
+        "skipped before anything decodes it and counted as too-many-pixels, as the websocket source does.",
+    ),
 });
 
 /** Options of the `replay` source as written in a config. */

@@ -207,7 +207,10 @@ export function createReplaySource(
           });
           continue;
         }
-        const result = parseRecallMessage(item.line, { maxBytes: options.maxLineBytes });
+        const result = parseRecallMessage(item.line, {
+          maxBytes: options.maxLineBytes,
+          maxPixels: options.maxPixels,
+        });
         if (!result.ok) {
           countBadLine(tally, result.problem.kind, item.number, result.problem);
           continue;

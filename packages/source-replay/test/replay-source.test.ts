@@ -7,7 +7,10 @@ import {
   createTestContext,
   createTestPng,
   createTestStream,
+  padPng,
   participantEventMessage,
+  pngClaimingSize,
+  pngWithCorruptCrc,
   transcriptMessage,
   videoFrameMessage,
 } from "@framepipe/testing";
@@ -151,6 +154,28 @@ describe("replay source: reading", () => {
     expect(warnings[0]?.object).toMatchObject({ file: expect.stringContaining("mixed.ndjson"), line: 2 });
   });
 
+  it("skips corrupt PNGs and PNGs over maxPixels, as the websocket source refuses them", async () => {
+    const dir = await tempDir();
+    const [a, b] = paceFrames(2).map((frame) => recordingText([frame]).trimEnd());
+    const lines = [
+      a,
+      videoFrameMessage({ png: pngWithCorruptCrc() }),
+      videoFrameMessage({ png: pngClaimingSize(50_000, 50_000) }),
+      videoFrameMessage({ png: createTestPng({ width: 33, height: 24 }) }),
+      b,
+    ];
+    await writeFile(join(dir, "hostile.ndjson"), `${lines.join("\n")}\n`);
+    const { context, logs } = createRecordingContext();
+    // Every frame of paceFrames is 32×24: a 33×24 one is over this limit.
+    const source = replay({ files: join(dir, "hostile.ndjson"), speed: "max", maxPixels: 32 * 24 }, {}, context);
+    const { events, done } = collect(source);
+    await done;
+    expect(framesOf(events).map((frame) => frame.timestamp.relative)).toEqual([0, 0.5]);
+    expect((await source.finished).badLines).toEqual({ "corrupt-png": 1, "too-many-pixels": 2 });
+    const warnings = logs.filter((entry) => entry.level === "warn" && entry.message?.startsWith("bad line"));
+    expect(warnings.map((entry) => entry.object.kind)).toEqual(["corrupt-png", "too-many-pixels"]);
+  });
+
   it("skips a line over maxLineBytes as too-large and goes on", async () => {
     const dir = await tempDir();
     const small = paceFrames(2);
@@ -265,7 +290,7 @@ describe("replay source: flow control and lifecycle", () => {
     // About 22 KB per line, 300 lines: a 6.6 MB file, far beyond the stream buffers.
     const padding = randomBytes(16 * 1024);
     const frames = paceFrames(300).map((frame) =>
-      withImage(frame, { ...frame.image, data: Buffer.concat([createTestPng({ seq: frame.seq }), padding]) }),
+      withImage(frame, { ...frame.image, data: padPng(createTestPng({ seq: frame.seq }), padding) }),
     );
     const path = join(dir, "large.ndjson");
     await writeRecording(path, frames);

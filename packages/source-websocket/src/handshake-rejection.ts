@@ -8,7 +8,10 @@ export const rejectionStatus: Readonly<Record<RejectionReason, number>> = Object
   "bad-token": 401,
   "bad-signature": 401,
   "expired-signature": 401,
+  "replayed-signature": 401,
   "too-many-connections": 503,
+  "too-many-pending-handshakes": 503,
+  "headers-timeout": 408,
   "wrong-path": 404,
   "shutting-down": 503,
 });
@@ -23,7 +26,10 @@ const rejectionBody: Readonly<Record<RejectionReason, string>> = Object.freeze({
   "bad-token": "unauthorized",
   "bad-signature": "unauthorized",
   "expired-signature": "unauthorized",
+  "replayed-signature": "unauthorized",
   "too-many-connections": "too many connections",
+  "too-many-pending-handshakes": "too many connections",
+  "headers-timeout": "request timeout",
   "wrong-path": "not found",
   "shutting-down": "shutting down",
 });

@@ -6,6 +6,7 @@
 
 import { websocketSource } from "./websocket-source.js";
 
+export { botLimitCloseCode, idleCloseCode } from "./connection-limits.js";
 export { rejectionStatus } from "./handshake-rejection.js";
 export {
   decodeLegacyFrame,
@@ -14,7 +15,8 @@ export {
   legacyHeaderBytes,
   parseLegacyHandshake,
 } from "./legacy-binary-protocol.js";
-export type { MessageOutcome, WebsocketSourceStats } from "./source-metrics.js";
+export { maxRememberedSignatures } from "./signature-replay-cache.js";
+export type { EvictionReason, MessageOutcome, WebsocketSourceStats } from "./source-metrics.js";
 export {
   type AuthenticationResult,
   type AuthenticationSettings,
@@ -33,6 +35,7 @@ export {
   websocketSource,
 } from "./websocket-source.js";
 export {
+  defaultMaxConnections,
   defaultMaxPayload,
   type WebsocketSourceOptions,
   type WebsocketSourceOptionsInput,

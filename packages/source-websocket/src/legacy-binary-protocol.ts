@@ -1,9 +1,10 @@
 import {
+  defaultMaxPixels,
   type IncomingFrame,
   type ParseProblemKind,
   type ParseResult,
   type ResourceRef,
-  readPngHeader,
+  validatePng,
 } from "@framepipe/core";
 
 /** Bytes before the PNG in a legacy binary frame: u32 LE participant id, u32 LE relative time in ms. */
@@ -71,9 +72,15 @@ function resource(id: string): ResourceRef {
  * - a participant with only its id (name null, not host, platform null);
  * - `realtimeEndpoint` and `videoSeparate` ids `unknown`;
  * - `timestamp.absolute` = `stream.recordingStartMs` + relative.
- * The image is a view into `message` (no copy). Never throws.
+ * The PNG is checked as the JSON protocol's is (`validatePng`: structure, CRCs, at most
+ * `maxPixels` pixels). The image is a view into `message` (no copy). Never throws.
  */
-export function decodeLegacyFrame(message: Buffer, stream: LegacyStream, receivedAt = performance.now()): ParseResult {
+export function decodeLegacyFrame(
+  message: Buffer,
+  stream: LegacyStream,
+  receivedAt = performance.now(),
+  maxPixels = defaultMaxPixels,
+): ParseResult {
   if (message.length < legacyHeaderBytes) {
     return problem(
       "unsupported-binary",
@@ -84,7 +91,7 @@ export function decodeLegacyFrame(message: Buffer, stream: LegacyStream, receive
   const participantId = message.readUInt32LE(0);
   const relativeMs = message.readUInt32LE(4);
   const image = message.subarray(legacyHeaderBytes);
-  const header = readPngHeader(image);
+  const header = validatePng(image, { maxPixels });
   if (!header.ok) return problem(header.kind, `legacy frame: ${header.message}`, message.length);
   const bot = resource(stream.botId);
   const frame: IncomingFrame = Object.freeze({

@@ -1,7 +1,17 @@
-import { type ParseProblem, type ParseResult, parseRecallMessage, type RecallEvent } from "@framepipe/core";
+import {
+  type ParseOptions,
+  type ParseProblem,
+  type ParseResult,
+  parseRecallMessage,
+  type RecallEvent,
+  recallValueLimits,
+  type TruncatedField,
+} from "@framepipe/core";
 import type { Logger } from "@framepipe/core/plugin";
 import type { Observer } from "rxjs";
 import type { RawData, WebSocket } from "ws";
+import type { ConnectionLog } from "./connection-log.js";
+import { IdleTimer } from "./idle-timer.js";
 import { decodeLegacyFrame, type LegacyStream, parseLegacyHandshake } from "./legacy-binary-protocol.js";
 import type { SourceMetrics } from "./source-metrics.js";
 
@@ -11,11 +21,22 @@ export interface SourceConnectionSettings {
   readonly socket: WebSocket;
   readonly remoteAddress: string | undefined;
   readonly maxPayload: number;
+  /** Largest width × height of a frame; a larger one is refused as `too-many-pixels`. */
+  readonly maxPixels: number;
+  /** Largest envelope (all but `data.data.buffer`) in bytes; a larger one is refused as `schema`. */
+  readonly maxEnvelope: number;
   readonly metrics: SourceMetrics;
   /** The source's logger; the connection binds its id to it. */
   readonly logger: Logger;
   /** The source's `events$` subject: the pipeline's source node subscribed to it. */
   readonly events: Pick<Observer<RecallEvent>, "next">;
+  /** Where the close line goes (aggregated under churn). */
+  readonly connectionLog: ConnectionLog;
+  /** Milliseconds without a message before `onIdle`; 0: never. */
+  readonly idleTimeout: number;
+  readonly onIdle: (connection: SourceConnection) => void;
+  /** A JSON-protocol message named the bot, before its event is passed on. */
+  readonly onBotIdentified: (connection: SourceConnection, botId: string) => void;
 }
 
 /** ws's error code for a message over `maxPayload` (it then closes the connection with 1009). */
@@ -37,27 +58,33 @@ export class SourceConnection {
   readonly #logger: Logger;
   readonly #openedAt = Date.now();
   readonly #loggedProblems = new Set<string>();
+  readonly #loggedTruncations = new Set<TruncatedField>();
   #botId: string | null = null;
   #legacy: { botId: string; recordingStartMs: number | null } | null = null;
   #messages = 0;
+  readonly #idleTimer: IdleTimer;
 
   constructor(settings: SourceConnectionSettings) {
     this.id = settings.id;
     this.socket = settings.socket;
     this.#settings = settings;
     this.#logger = settings.logger.child({ connection: settings.id });
+    this.#idleTimer = new IdleTimer(
+      settings.idleTimeout,
+      () => this.socket.isPaused,
+      () => settings.onIdle(this),
+    );
     this.closed = new Promise((resolve) => {
       this.socket.once("close", (code: number, reason: Buffer) => {
-        this.#logger.info(
-          {
-            botId: this.#botId,
-            code,
-            reason: reason.toString("utf8").slice(0, 120),
-            messages: this.#messages,
-            seconds: Math.round((Date.now() - this.#openedAt) / 1000),
-          },
-          "websocket connection closed",
-        );
+        this.#idleTimer.stop();
+        settings.connectionLog.closed({
+          connection: this.id,
+          botId: this.#botId,
+          code,
+          reason: reason.toString("utf8").slice(0, 120),
+          messages: this.#messages,
+          seconds: Math.round((Date.now() - this.#openedAt) / 1000),
+        });
         resolve();
       });
     });
@@ -73,8 +100,15 @@ export class SourceConnection {
     return this.#botId;
   }
 
+  /** Reading resumed after a pause: the silence while paused counts neither for keep-alive nor for idleness. */
+  markActive(): void {
+    this.alive = true;
+    this.#idleTimer.touch();
+  }
+
   #onMessage(data: RawData, isBinary: boolean): void {
     this.alive = true;
+    this.#idleTimer.touch();
     this.#messages += 1;
     const receivedAt = performance.now();
     const message = toBuffer(data);
@@ -91,16 +125,17 @@ export class SourceConnection {
           return;
         }
       }
-      this.#settle(parseRecallMessage(message, { maxBytes: this.#settings.maxPayload, receivedAt }), message.length);
+      this.#settle(parseRecallMessage(message, this.#parseOptions(receivedAt)), message.length);
       return;
     }
     if (this.#legacy !== null) {
-      this.#settle(decodeLegacyFrame(message, this.#legacyStream(message), receivedAt), message.length);
+      const stream = this.#legacyStream(message);
+      this.#settle(decodeLegacyFrame(message, stream, receivedAt, this.#settings.maxPixels), message.length);
       return;
     }
     // Some clients send the JSON envelope in binary frames; anything else is not Recall's.
     if (message[0] === openingBrace) {
-      this.#settle(parseRecallMessage(message, { maxBytes: this.#settings.maxPayload, receivedAt }), message.length);
+      this.#settle(parseRecallMessage(message, this.#parseOptions(receivedAt)), message.length);
       return;
     }
     this.#settle(
@@ -114,6 +149,11 @@ export class SourceConnection {
       },
       message.length,
     );
+  }
+
+  #parseOptions(receivedAt: number): ParseOptions {
+    const { maxPayload, maxPixels, maxEnvelope } = this.#settings;
+    return { maxBytes: maxPayload, maxPixels, maxEnvelopeBytes: maxEnvelope, receivedAt };
   }
 
   #legacyStream(message: Buffer): LegacyStream {
@@ -134,10 +174,27 @@ export class SourceConnection {
     if (this.#botId === null) {
       const bot =
         event.kind === "video-frame" ? event.frame.bot : event.kind === "unknown" ? event.context?.bot : event.bot;
-      if (bot) this.#botId = bot.id;
+      if (bot) {
+        this.#botId = bot.id;
+        this.#settings.onBotIdentified(this, bot.id);
+      }
     }
     this.#settings.metrics.message("event", bytes);
+    if (result.truncated) this.#truncated(result.truncated);
     this.#settings.events.next(event);
+  }
+
+  /** Counts each shortened or dropped value; logs the first of each field on this connection only. */
+  #truncated(fields: readonly TruncatedField[]): void {
+    for (const field of fields) {
+      this.#settings.metrics.truncated(field);
+      if (this.#loggedTruncations.has(field)) continue;
+      this.#loggedTruncations.add(field);
+      this.#logger.warn(
+        { botId: this.#botId, field, limits: recallValueLimits },
+        `over-long ${field} shortened (or dropped) to stay within framepipe's limits; further ones on this connection are only counted`,
+      );
+    }
   }
 
   #problem(problem: ParseProblem): void {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import type { SignatureReplayCache } from "./signature-replay-cache.js";
 
 /** Why a handshake was refused; each is counted and logged under this name. */
 export type RejectionReason =
@@ -7,7 +8,10 @@ export type RejectionReason =
   | "bad-token"
   | "bad-signature"
   | "expired-signature"
+  | "replayed-signature"
   | "too-many-connections"
+  | "too-many-pending-handshakes"
+  | "headers-timeout"
   | "wrong-path"
   | "shutting-down";
 
@@ -22,8 +26,12 @@ export interface AuthenticationSettings {
   readonly token?: string | undefined;
   /** `whsec_…` verification secret; undefined when signature auth is off. */
   readonly secret?: string | undefined;
-  /** Largest distance between `webhook-timestamp` and now, in milliseconds. */
+  /** How old a `webhook-timestamp` may be, in milliseconds. */
   readonly signatureToleranceMs: number;
+  /** How far ahead of now a `webhook-timestamp` may be, in milliseconds. Default `signatureToleranceMs`. */
+  readonly signatureFutureToleranceMs?: number | undefined;
+  /** Seen signed upgrades: a repeat is refused as `replayed-signature`. Without it, repeats pass. */
+  readonly replayCache?: SignatureReplayCache | undefined;
   /** With neither token nor secret, accept everything (the options allow it only on request). */
   readonly allowUnauthenticated: boolean;
 }
@@ -84,22 +92,45 @@ export function computeSignature(secret: string, id: string, timestamp: string, 
 /** Outcome of {@link verifySignature}. */
 export type SignatureCheck = "valid" | "missing" | "invalid" | "expired";
 
+/** A signature check, with what was signed when it is valid. */
+interface SignatureVerdict {
+  readonly check: SignatureCheck;
+  readonly id?: string;
+  readonly timestamp?: string;
+}
+
 /**
  * Verifies `webhook-id`/`webhook-timestamp`/`webhook-signature` (or `svix-*`): the timestamp must
- * be whole seconds within `toleranceMs` of `nowMs`, and one of the space-separated `v1,<base64>`
- * entries must equal the expected signature (compared in constant time).
+ * be whole seconds, at most `toleranceMs` before `nowMs` and at most `futureToleranceMs` after it
+ * (default: `toleranceMs` both ways), and one of the space-separated `v1,<base64>` entries must
+ * equal the expected signature (compared in constant time).
  */
 export function verifySignature(
   headers: IncomingHttpHeaders,
   secret: string,
   toleranceMs: number,
   nowMs: number = Date.now(),
+  futureToleranceMs: number = toleranceMs,
 ): SignatureCheck {
+  return checkSignature(headers, secret, toleranceMs, futureToleranceMs, nowMs).check;
+}
+
+function checkSignature(
+  headers: IncomingHttpHeaders,
+  secret: string,
+  toleranceMs: number,
+  futureToleranceMs: number,
+  nowMs: number,
+): SignatureVerdict {
   const signed = signatureHeadersOf(headers);
-  if (signed === null) return "missing";
+  if (signed === null) return { check: "missing" };
   const { id, timestamp, signature } = signed;
-  if (!id || !timestamp || !signature || !/^\d{1,15}$/.test(timestamp)) return "invalid";
-  if (Math.abs(nowMs - Number(timestamp) * 1000) > toleranceMs) return "expired";
+  if (!id || !timestamp || !signature || !/^\d{1,15}$/.test(timestamp)) return { check: "invalid" };
+  const signedAtMs = Number(timestamp) * 1000;
+  // Recall signs just before it connects, so a timestamp from the future only means clock skew:
+  // a small allowance for it, rather than the whole past window, keeps a signature from living
+  // past its window.
+  if (nowMs - signedAtMs > toleranceMs || signedAtMs - nowMs > futureToleranceMs) return { check: "expired" };
   const expected = Buffer.from(computeSignature(secret, id, timestamp), "base64");
   let matched = false;
   for (const entry of signature.split(" ")) {
@@ -109,13 +140,14 @@ export function verifySignature(
     // Every entry is compared, whether or not an earlier one matched: no early exit to time.
     if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
   }
-  return matched ? "valid" : "invalid";
+  return matched ? { check: "valid", id, timestamp } : { check: "invalid" };
 }
 
 /**
  * Checks an upgrade request against the configured methods; either one passing is enough. When
- * both fail, the reason names what the request tried: a signature that was expired or wrong, a
- * wrong token, or nothing at all.
+ * both fail, the reason names what the request tried: a signature that was expired, replayed or
+ * wrong, a wrong token, or nothing at all. A valid signature is remembered in `replayCache` (when
+ * given) until its timestamp leaves the window, and the same signed headers are refused after that.
  */
 export function authenticateUpgrade(
   request: { readonly url?: string | undefined; readonly headers: IncomingHttpHeaders },
@@ -133,8 +165,19 @@ export function authenticateUpgrade(
   }
   let signatureOutcome: SignatureCheck | null = null;
   if (settings.secret !== undefined) {
-    signatureOutcome = verifySignature(request.headers, settings.secret, settings.signatureToleranceMs, nowMs);
-    if (signatureOutcome === "valid") return { ok: true, method: "signature" };
+    const pastToleranceMs = settings.signatureToleranceMs;
+    const futureToleranceMs = settings.signatureFutureToleranceMs ?? pastToleranceMs;
+    const verdict = checkSignature(request.headers, settings.secret, pastToleranceMs, futureToleranceMs, nowMs);
+    signatureOutcome = verdict.check;
+    if (verdict.check === "valid") {
+      const id = verdict.id as string;
+      const timestamp = verdict.timestamp as string;
+      const expiresAtMs = Number(timestamp) * 1000 + pastToleranceMs;
+      if (settings.replayCache?.remember(id, timestamp, expiresAtMs, nowMs) === false) {
+        return { ok: false, reason: "replayed-signature" };
+      }
+      return { ok: true, method: "signature" };
+    }
   }
   if (signatureOutcome === "expired") return { ok: false, reason: "expired-signature" };
   if (signatureOutcome === "invalid") return { ok: false, reason: "bad-signature" };

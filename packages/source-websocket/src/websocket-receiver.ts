@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { RecallEvent } from "@framepipe/core";
 import type { ComponentMetrics, Logger, PluginErrorFactory } from "@framepipe/core/plugin";
 import { type Observable, Subject } from "rxjs";
 import { type WebSocket, WebSocketServer } from "ws";
+import { ConnectionLimits } from "./connection-limits.js";
+import { ConnectionLog } from "./connection-log.js";
 import { rejectHandshake, rejectionStatus } from "./handshake-rejection.js";
+import { type PendingHandshakeRefusal, PendingHandshakes } from "./pending-handshakes.js";
 import { RejectionLog } from "./rejection-log.js";
 import { createPathMatcher, requestPathname } from "./request-path.js";
+import { SignatureReplayCache } from "./signature-replay-cache.js";
 import { SourceConnection } from "./source-connection.js";
 import { SourceMetrics, type WebsocketSourceStats } from "./source-metrics.js";
 import { type AuthenticationSettings, authenticateUpgrade, type RejectionReason } from "./upgrade-auth.js";
@@ -54,6 +59,10 @@ export class WebsocketReceiver {
   readonly #subject = new Subject<RecallEvent>();
   readonly #metrics: SourceMetrics;
   readonly #rejections: RejectionLog;
+  readonly #connectionLog: ConnectionLog;
+  readonly #limits: ConnectionLimits;
+  /** Only on the source's own server: an attached one's sockets are seen once their headers are in. */
+  readonly #pendingHandshakes: PendingHandshakes | null;
   readonly #matchesPath: (url: string | undefined) => boolean;
   readonly #authentication: AuthenticationSettings;
   readonly #webSocketServer: WebSocketServer;
@@ -75,11 +84,26 @@ export class WebsocketReceiver {
     this.#attachedServer = settings.httpServer;
     this.#metrics = new SourceMetrics(settings.metrics);
     this.#rejections = new RejectionLog(settings.logger);
+    this.#connectionLog = new ConnectionLog({ logger: settings.logger, openConnections: () => this.#connections.size });
+    this.#limits = new ConnectionLimits({
+      maxConnectionsPerBot: options.maxConnectionsPerBot,
+      metrics: this.#metrics,
+      logger: settings.logger,
+    });
+    this.#pendingHandshakes = settings.httpServer
+      ? null
+      : new PendingHandshakes({
+          maxPending: options.maxPendingHandshakes,
+          headersTimeoutMs: options.headersTimeout,
+          refuse: this.#refusePending,
+        });
     this.#matchesPath = createPathMatcher(options.path);
     this.#authentication = {
       token: options.token,
       secret: options.secret,
       signatureToleranceMs: options.signatureTolerance,
+      signatureFutureToleranceMs: options.signatureFutureTolerance,
+      replayCache: options.secret === undefined ? undefined : this.#createReplayCache(),
       allowUnauthenticated: options.allowUnauthenticated,
     };
     this.#webSocketServer = new WebSocketServer({
@@ -91,6 +115,19 @@ export class WebsocketReceiver {
       skipUTF8Validation: true,
     });
     this.events$ = this.#subject.asObservable();
+  }
+
+  #createReplayCache(): SignatureReplayCache {
+    let warned = false;
+    return new SignatureReplayCache(undefined, () => {
+      this.#metrics.replayCacheEvictions(1);
+      if (warned) return;
+      warned = true;
+      this.#logger.warn(
+        "signature replay cache full: the oldest signed upgrades are forgotten before their window ends " +
+          "(counted in framepipe_websocket_replay_cache_evictions_total)",
+      );
+    });
   }
 
   /** Listens on `host:port`, or starts handling the attached server's upgrades for `path`. */
@@ -108,7 +145,11 @@ export class WebsocketReceiver {
 
   async #listen(): Promise<void> {
     const { host, port } = this.#options;
-    const server = createServer(this.#onPlainRequest);
+    const headersTimeout = this.#options.headersTimeout;
+    // Node's own check, as a backstop to PendingHandshakes; its request timeout may not be shorter.
+    const timeouts = { headersTimeout, requestTimeout: Math.max(headersTimeout, 300_000) };
+    const server = createServer(timeouts, this.#onPlainRequest);
+    server.on("connection", (socket: Socket) => this.#pendingHandshakes?.track(socket));
     server.on("upgrade", this.#onUpgrade);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -142,6 +183,11 @@ export class WebsocketReceiver {
         attached: this.#attachedServer !== undefined,
         authentication: authentication.length > 0 ? authentication.join("+") : "none",
         maxPayload: options.maxPayload,
+        maxConnections: options.maxConnections,
+        maxConnectionsPerBot: options.maxConnectionsPerBot,
+        idleTimeout: options.idleTimeout,
+        // An attached server keeps its own setting (Node's default is 60 s, checked every 30 s).
+        headersTimeout: this.#attachedServer ? this.#attachedServer.headersTimeout : options.headersTimeout,
       },
       this.#attachedServer ? "websocket source attached to the http server" : "websocket source listening",
     );
@@ -155,12 +201,14 @@ export class WebsocketReceiver {
 
   /** Plain HTTP on the source's own port: only websocket upgrades are served. */
   readonly #onPlainRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    this.#pendingHandshakes?.settle(request.socket);
     const ours = this.#matchesPath(request.url);
     response.writeHead(ours ? 426 : 404, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
     response.end(ours ? "websocket upgrade required\n" : "not found\n");
   };
 
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.#pendingHandshakes?.settle(request.socket);
     if (!this.#matchesPath(request.url)) {
       // On a shared server, other paths belong to the host app or other handlers: leave them be.
       if (this.#ownServer !== null) this.#reject(request, socket, "wrong-path");
@@ -207,6 +255,14 @@ export class WebsocketReceiver {
     rejectHandshake(socket, reason);
   }
 
+  /** A socket of the own server that did not send its upgrade request in time, or was pushed out. */
+  readonly #refusePending = (socket: Socket, reason: PendingHandshakeRefusal): void => {
+    socket.on("error", ignore);
+    this.#metrics.rejected(reason);
+    this.#rejections.record(reason, rejectionStatus[reason], socket.remoteAddress, "-");
+    rejectHandshake(socket, reason);
+  };
+
   #accept(webSocket: WebSocket, request: IncomingMessage, method: string): void {
     const id = `conn-${this.#nextConnectionId++}`;
     const connection = new SourceConnection({
@@ -214,9 +270,15 @@ export class WebsocketReceiver {
       socket: webSocket,
       remoteAddress: request.socket.remoteAddress,
       maxPayload: this.#options.maxPayload,
+      maxPixels: this.#options.maxPixels,
+      maxEnvelope: this.#options.maxEnvelope,
       metrics: this.#metrics,
       logger: this.#logger,
       events: this.#subject,
+      connectionLog: this.#connectionLog,
+      idleTimeout: this.#options.idleTimeout,
+      onIdle: this.#limits.onIdle,
+      onBotIdentified: this.#limits.onBotIdentified,
     });
     this.#connections.add(connection);
     this.#metrics.connectionOpened();
@@ -224,10 +286,7 @@ export class WebsocketReceiver {
       this.#connections.delete(connection);
       this.#metrics.connectionClosed();
     }, ignore);
-    this.#logger.info(
-      { connection: id, remoteAddress: request.socket.remoteAddress, authentication: method },
-      "websocket connection opened",
-    );
+    this.#connectionLog.opened({ connection: id, remoteAddress: request.socket.remoteAddress, authentication: method });
     if (this.#state !== "started") {
       // stop() began while this handshake was completing.
       webSocket.close(1001, "going away");
@@ -271,7 +330,7 @@ export class WebsocketReceiver {
     if (!this.#paused) return;
     this.#paused = false;
     for (const connection of this.#connections) {
-      connection.alive = true;
+      connection.markActive();
       connection.socket.resume();
     }
     this.#logger.debug({ connections: this.#connections.size }, "websocket source resumed");
@@ -292,6 +351,7 @@ export class WebsocketReceiver {
     this.#state = "stopping";
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#attachedServer?.off("upgrade", this.#onUpgrade);
+    this.#pendingHandshakes?.clear();
     const server = this.#ownServer;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     server?.closeIdleConnections();
@@ -299,6 +359,7 @@ export class WebsocketReceiver {
     server?.closeAllConnections();
     await serverClosed;
     this.#webSocketServer.close();
+    this.#connectionLog.flush();
     this.#state = "stopped";
     this.#subject.complete();
   }

@@ -1,8 +1,19 @@
+import { defaultMaxPixels } from "@framepipe/core";
 import { byteSizeSchema, durationSchema, secret } from "@framepipe/core/plugin";
 import { z } from "zod";
 
 /** Default `maxPayload`: 16 MiB, above the largest screenshare frame Recall sends as base64. */
 export const defaultMaxPayload = 16 * 1024 * 1024;
+
+/**
+ * Default `maxConnections`: 1024. Recall opens one connection per bot and endpoint, and one
+ * process is meant to serve hundreds of meetings, with room left for reconnects that overlap a
+ * half-open predecessor and for idle connections until `idleTimeout` closes them. Each connection
+ * costs a file descriptor and about 12 KiB of RSS while idle (measured with 1,000), up to
+ * `maxPayload` more while a message is arriving; accepted frames are bounded by the runtime's
+ * `maxInFlightBytes`.
+ */
+export const defaultMaxConnections = 1024;
 
 /** A Recall workspace verification secret: `whsec_` followed by base64. */
 export const verificationSecretPattern = /^whsec_[A-Za-z0-9+/]{8,}={0,2}$/;
@@ -46,11 +57,21 @@ export const websocketSourceOptionsSchema = z
     )
       .optional()
       .describe(
-        "Recall workspace verification secret (whsec_…): verifies the webhook-*/svix-* signature headers of the upgrade request.",
+        "Recall workspace verification secret (whsec_…): verifies the signed webhook-id, webhook-timestamp and " +
+          "webhook-signature headers (or svix-id, …) of the upgrade request.",
       ),
     signatureTolerance: durationSchema()
       .prefault("5m")
-      .describe("How far a signature's webhook-timestamp may be from now (replay protection)."),
+      .describe(
+        "How old a signature's webhook-timestamp may be. Within it, each signed upgrade is accepted once " +
+          "(a repeat is refused as replayed-signature).",
+      ),
+    signatureFutureTolerance: durationSchema({ allowZero: true })
+      .prefault("30s")
+      .describe(
+        "How far ahead of this machine's clock a webhook-timestamp may be (clock skew); Recall signs just before " +
+          "it connects.",
+      ),
     allowUnauthenticated: z
       .boolean()
       .default(false)
@@ -58,11 +79,55 @@ export const websocketSourceOptionsSchema = z
     maxPayload: byteSizeSchema()
       .prefault("16MiB")
       .describe("Largest message accepted (e.g. 16MiB); a larger one closes its connection with code 1009."),
+    maxEnvelope: byteSizeSchema()
+      .prefault("256KiB")
+      .describe(
+        "Largest envelope of a message: everything but the image (data.data.buffer), such as ids, names and metadata. " +
+          "Recall's are a few KiB; a larger one is refused (counted as schema) before it is validated.",
+      ),
+    maxPixels: z
+      .int()
+      .positive()
+      .default(defaultMaxPixels)
+      .describe(
+        "Largest frame accepted, in pixels (width × height from the PNG header). A larger one is refused before " +
+          "anything decodes it and counted as too-many-pixels: a guard against decompression bombs.",
+      ),
     maxConnections: z
       .int()
       .positive()
-      .default(64)
-      .describe("Most connections open at once (one per bot); further handshakes get HTTP 503."),
+      .default(defaultMaxConnections)
+      .describe(
+        "Most connections open at once (Recall opens one per bot and endpoint); further handshakes get HTTP 503.",
+      ),
+    maxConnectionsPerBot: z
+      .int()
+      .positive()
+      .default(4)
+      .describe(
+        "Most connections one bot may hold (counted from its first message, which names the bot); a further one " +
+          "is closed with 1013. Legacy binary connections (one per stream) are not counted.",
+      ),
+    idleTimeout: durationSchema({ allowZero: true })
+      .prefault("5m")
+      .describe(
+        "Close a connection that has sent no message for this long (1001 idle timeout; Recall reconnects). " +
+          "Pongs do not count; paused time does not count. 0 turns it off.",
+      ),
+    headersTimeout: durationSchema()
+      .prefault("10s")
+      .describe(
+        "How long a new TCP connection may take to send its complete upgrade request; then HTTP 408. Only on the " +
+          "source's own port: an attached httpServer keeps its own headersTimeout.",
+      ),
+    maxPendingHandshakes: z
+      .int()
+      .positive()
+      .default(256)
+      .describe(
+        "Most connections waiting to send their upgrade request at once, on the source's own port; past it the " +
+          "one waiting longest is dropped (HTTP 503).",
+      ),
     pingInterval: durationSchema({ allowZero: true })
       .prefault("30s")
       .describe("Ping every connection this often and close peers that miss a pong; 0 turns keep-alive off."),

@@ -1,4 +1,4 @@
-import { createTestPng } from "@framepipe/testing";
+import { createTestPng, pngClaimingSize, pngWithCorruptCrc } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { decodeLegacyFrame, parseLegacyHandshake } from "../src/legacy-binary-protocol.js";
 
@@ -50,5 +50,19 @@ describe("legacy binary protocol", () => {
     expect(!notPng.ok && notPng.problem.kind).toBe("not-png");
     const truncated = decodeLegacyFrame(legacyFrame(1, 0, createTestPng().subarray(0, 20)), stream);
     expect(!truncated.ok && truncated.problem.kind).toBe("truncated-png");
+  });
+
+  it("checks the PNG's chunks and its pixel count as the JSON protocol does", () => {
+    const stream = { botId: "bot-7", recordingStartMs: 0 };
+    const corrupt = decodeLegacyFrame(legacyFrame(1, 0, pngWithCorruptCrc()), stream);
+    expect(!corrupt.ok && corrupt.problem.kind).toBe("corrupt-png");
+    const bomb = decodeLegacyFrame(legacyFrame(1, 0, pngClaimingSize(50_000, 50_000)), stream);
+    expect(!bomb.ok && bomb.problem.kind).toBe("too-many-pixels");
+    const small = legacyFrame(1, 0, createTestPng({ width: 32, height: 24 }));
+    expect(decodeLegacyFrame(small, stream, 0, 32 * 24).ok).toBe(true);
+    expect(decodeLegacyFrame(small, stream, 0, 32 * 24 - 1)).toMatchObject({
+      ok: false,
+      problem: { kind: "too-many-pixels", bytes: small.length },
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { SignatureReplayCache } from "../src/signature-replay-cache.js";
 import { authenticateUpgrade, computeSignature, tokenOf, tokensMatch, verifySignature } from "../src/upgrade-auth.js";
 
 // Svix's published test vector (svix-webhooks, test_signature.py).
@@ -63,6 +64,13 @@ describe("verifySignature", () => {
     expect(verifySignature(signed({ timestamp: nowMs / 1000 - 299 }), secret, tolerance, nowMs)).toBe("valid");
   });
 
+  it("allows less skew into the future than age into the past when asked", () => {
+    const future = 30_000;
+    expect(verifySignature(signed({ timestamp: nowMs / 1000 + 31 }), secret, tolerance, nowMs, future)).toBe("expired");
+    expect(verifySignature(signed({ timestamp: nowMs / 1000 + 29 }), secret, tolerance, nowMs, future)).toBe("valid");
+    expect(verifySignature(signed({ timestamp: nowMs / 1000 - 299 }), secret, tolerance, nowMs, future)).toBe("valid");
+  });
+
   it("tells missing headers from incomplete or malformed ones", () => {
     expect(verifySignature({}, secret, tolerance, nowMs)).toBe("missing");
     expect(verifySignature({ "webhook-id": "msg_1" }, secret, tolerance, nowMs)).toBe("invalid");
@@ -118,6 +126,18 @@ describe("authenticateUpgrade", () => {
       ok: false,
       reason: "bad-signature",
     });
+  });
+
+  it("refuses a signed upgrade seen before as replayed-signature, with the replay cache", () => {
+    const settings = { ...base, secret, signatureFutureToleranceMs: 30_000, replayCache: new SignatureReplayCache() };
+    const request = { url: "/", headers: signed() };
+    expect(authenticateUpgrade(request, settings, nowMs)).toEqual({ ok: true, method: "signature" });
+    expect(authenticateUpgrade(request, settings, nowMs + 1000)).toEqual({ ok: false, reason: "replayed-signature" });
+    expect(
+      authenticateUpgrade({ url: "/", headers: signed({ timestamp: nowMs / 1000 + 120 }) }, settings, nowMs),
+    ).toEqual({ ok: false, reason: "expired-signature" });
+    // Once past the window it is refused as expired, never accepted again.
+    expect(authenticateUpgrade(request, settings, nowMs + 301_000)).toEqual({ ok: false, reason: "expired-signature" });
   });
 
   it("accepts everything only when explicitly unauthenticated", () => {

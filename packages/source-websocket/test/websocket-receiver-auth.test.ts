@@ -1,5 +1,8 @@
-import { createFakeRecallBot, type FakeRecallBotOptions } from "@framepipe/testing";
+import type { IncomingMessage } from "node:http";
+import { createFakeRecallBot, type FakeRecallBotOptions, signUpgradeHeaders } from "@framepipe/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { connectClient } from "./support/clients.js";
 import { type StartedSource, startSource } from "./support/start-source.js";
 
 const token = "right-token-123";
@@ -22,6 +25,26 @@ function runBot(options: Partial<FakeRecallBotOptions>) {
     reconnectInterval: 10,
     ...options,
   }).run();
+}
+
+/** Resolves with the status and body of a refused handshake, or "open" (and closes it) when accepted. */
+function handshake(url: string, headers: Record<string, string>): Promise<{ status: number; body: string } | "open"> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once("open", () => {
+      socket.close();
+      resolve("open");
+    });
+    socket.once("unexpected-response", (_request, response: IncomingMessage) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.once("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    socket.once("error", reject);
+  });
 }
 
 describe("websocket source authentication", () => {
@@ -70,6 +93,39 @@ describe("websocket source authentication", () => {
       rejected: { "bad-signature": 1, "expired-signature": 1 },
     });
     expect(JSON.stringify(started.logs)).not.toContain(secret);
+  });
+
+  it("accepts a signed upgrade once: the same signed headers again are refused with 401 as replayed-signature", async () => {
+    started = await startSource({ token: undefined, secret });
+    const signed = signUpgradeHeaders({ secret });
+    const first = await connectClient(started.url, signed);
+    const refused = { status: 401, body: "unauthorized\n" };
+    expect(await handshake(started.url, signed)).toEqual(refused);
+    // The same signature under the older svix-* names, or with another v1 entry appended, is the same upgrade.
+    const svix = {
+      "svix-id": signed["webhook-id"] as string,
+      "svix-timestamp": signed["webhook-timestamp"] as string,
+      "svix-signature": signed["webhook-signature"] as string,
+    };
+    expect(await handshake(started.url, svix)).toEqual(refused);
+    const padded = { ...signed, "webhook-signature": `v1,bm90LWl0 ${signed["webhook-signature"]}` };
+    expect(await handshake(started.url, padded)).toEqual(refused);
+    // A reconnect that signs afresh (new timestamp, or a new id) is another upgrade.
+    const resigned = signUpgradeHeaders({ secret, id: signed["webhook-id"], timestampOffsetSeconds: -3 });
+    expect(await handshake(started.url, resigned)).toBe("open");
+    expect(await handshake(started.url, signUpgradeHeaders({ secret }))).toBe("open");
+    expect(started.source.stats()).toMatchObject({ connectionsAccepted: 3, rejected: { "replayed-signature": 3 } });
+    const logged = started.logs.filter((line) => line.message === "websocket handshake rejected: replayed-signature");
+    expect(logged).toHaveLength(1);
+    first.close();
+  });
+
+  it("refuses a timestamp 2 minutes ahead of the clock, and allows small skew", async () => {
+    started = await startSource({ token: undefined, secret });
+    const ahead = await runBot({ secret, signatureTimestampOffset: 120 });
+    expect(ahead.bots[0]?.rejectedHandshakes).toEqual([{ statusCode: 401, body: "unauthorized" }]);
+    expect((await runBot({ secret, signatureTimestampOffset: 20 })).outcome).toBe("completed");
+    expect(started.source.stats()).toMatchObject({ connectionsAccepted: 1, rejected: { "expired-signature": 1 } });
   });
 
   it("accepts either method when both are configured", async () => {

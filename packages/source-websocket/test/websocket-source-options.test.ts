@@ -18,19 +18,38 @@ describe("websocket source options", () => {
       path: "/",
       token: "a-long-token",
       signatureTolerance: 300_000,
+      signatureFutureTolerance: 30_000,
       allowUnauthenticated: false,
       maxPayload: 16 * 1024 * 1024,
-      maxConnections: 64,
+      maxEnvelope: 256 * 1024,
+      maxPixels: 4096 * 2304,
+      maxConnections: 1024,
+      maxConnectionsPerBot: 4,
+      idleTimeout: 300_000,
+      headersTimeout: 10_000,
+      maxPendingHandshakes: 256,
       pingInterval: 30_000,
       perMessageDeflate: false,
     });
     const custom = websocketSourceOptionsSchema.parse({
       secret,
       maxPayload: "32MiB",
+      maxEnvelope: "1MiB",
       pingInterval: "0",
       signatureTolerance: "90s",
+      signatureFutureTolerance: 0,
+      idleTimeout: "0",
+      headersTimeout: "2s",
     });
-    expect(custom).toMatchObject({ maxPayload: 32 * 1024 * 1024, pingInterval: 0, signatureTolerance: 90_000 });
+    expect(custom).toMatchObject({
+      maxPayload: 32 * 1024 * 1024,
+      maxEnvelope: 1024 * 1024,
+      pingInterval: 0,
+      signatureTolerance: 90_000,
+      signatureFutureTolerance: 0,
+      idleTimeout: 0,
+      headersTimeout: 2000,
+    });
   });
 
   it("refuses a config without authentication unless allowUnauthenticated is set", () => {

@@ -73,7 +73,9 @@ function encode(image: Sharp, format: ImageFormat, options: ResizeOptions): Shar
 }
 
 function buildPipeline(frame: VideoFrame, options: ResizeOptions, background: RgbaColour, format: ImageFormat): Sharp {
-  let image = sharp(frame.image.data);
+  // sharp reads the header first and refuses more pixels than this before decoding anything;
+  // its own default (16383×16383) would let one 2 MB PNG take gigabytes.
+  let image = sharp(frame.image.data, { limitInputPixels: options.maxInputPixels });
   if (options.crop) image = image.extract(options.crop);
   if (options.width !== undefined || options.height !== undefined) {
     image = image.resize({
@@ -119,6 +121,11 @@ function parseOptions(input: ResizeOptionsInput, context: ResizeFrameContext): R
   });
 }
 
+/** sharp's message when an input's header claims more pixels than `limitInputPixels`. */
+function isPixelLimitError(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("exceeds pixel limit");
+}
+
 /** Resizes one frame; see {@link createFrameResizer}. */
 export type FrameResizer = (frame: VideoFrame) => Promise<VideoFrame>;
 
@@ -126,9 +133,10 @@ export type FrameResizer = (frame: VideoFrame) => Promise<VideoFrame>;
  * Prepares a function that resizes, crops and re-encodes frames with sharp, off the event loop
  * (on libuv's thread pool). Each call returns a new frozen frame with the new image, its real
  * encoded dimensions and its format; every other field is kept and the input buffer is not
- * touched. Calls are independent, so several may run at once. A corrupt image, or a crop that
- * does not fit the frame, rejects with a {@link FramepipeError} (`TRANSFORM_FAILED`, stage
- * `transform`) naming the recording, participant, type and seq.
+ * touched. Calls are independent, so several may run at once. A corrupt image, an image of more
+ * than `maxInputPixels` pixels (refused from its header, never decoded), or a crop that does not
+ * fit the frame, rejects with a {@link FramepipeError} (`TRANSFORM_FAILED`, stage `transform`, not
+ * transient, so never retried) naming the recording, participant, type and seq.
  *
  * For code that resizes frames without a pipeline config; options are validated as in a config
  * (an invalid option throws a `FramepipeError` with code `INVALID_ARGUMENT`).
@@ -147,6 +155,15 @@ export async function createFrameResizer(
       result = await buildPipeline(frame, options, background, format).toBuffer({ resolveWithObject: true });
     } catch (error) {
       const { image } = frame;
+      if (isPixelLimitError(error)) {
+        throw frameFailure(
+          frame,
+          context,
+          `the ${image.format} image has more than maxInputPixels (${options.maxInputPixels}) pixels ` +
+            `(its frame says ${image.width}×${image.height}); refused without decoding`,
+          error,
+        );
+      }
       throw frameFailure(
         frame,
         context,

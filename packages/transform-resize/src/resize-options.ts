@@ -1,3 +1,4 @@
+import { defaultMaxPixels } from "@framepipe/core";
 import sharp from "sharp";
 import { z } from "zod";
 
@@ -155,6 +156,15 @@ const resizeOptionsShape = z.strictObject({
     .boolean()
     .default(false)
     .describe("Keep the input's metadata (ICC profile, EXIF, text chunks). Default: stripped, for smaller frames."),
+  maxInputPixels: z
+    .int()
+    .positive()
+    .default(defaultMaxPixels)
+    .describe(
+      "Largest input image decoded, in pixels (width × height from its header; default 4096×2304, as at ingest). " +
+        "A larger frame fails at once, before any decoding (onError applies): a decompression bomb from any source " +
+        "cannot take gigabytes of memory here.",
+    ),
 });
 
 /** Options of the `resize` transform as written in a config. */

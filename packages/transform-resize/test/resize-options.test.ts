@@ -37,6 +37,7 @@ describe("resize options", () => {
       format: "same",
       grayscale: false,
       keepMetadata: false,
+      maxInputPixels: 4096 * 2304,
     });
   });
 

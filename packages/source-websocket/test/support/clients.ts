@@ -1,17 +1,11 @@
 import type { IncomingMessage } from "node:http";
-import { createTestPng } from "@framepipe/testing";
+import { createTestPng, padPng } from "@framepipe/testing";
 import { WebSocket } from "ws";
 
-/** A valid PNG (its IHDR says 1280×720 only if given) padded to `bytes` with an ancillary chunk. */
+/** A valid PNG (its IHDR says 1280×720) padded to `bytes` with an ancillary chunk (its CRC right: the source checks it). */
 export function paddedPng(bytes: number): Buffer {
   const png = createTestPng({ width: 1280, height: 720 });
-  const iendLength = 12;
-  const body = png.subarray(0, png.length - iendLength);
-  const padding = Math.max(0, bytes - png.length - 12);
-  const chunk = Buffer.alloc(12 + padding);
-  chunk.writeUInt32BE(padding, 0);
-  chunk.write("zzZz", 4, "latin1");
-  return Buffer.concat([body, chunk, png.subarray(png.length - iendLength)]);
+  return padPng(png, Buffer.alloc(Math.max(0, bytes - png.length - 12)));
 }
 
 /** Opens a plain ws client; resolves once open, rejects with the HTTP status of a refused handshake. */

@@ -15,14 +15,19 @@ export interface LogLine {
   readonly fields: Record<string, unknown>;
 }
 
-/** A logger that keeps every line, bindings of child loggers included. */
-export function recordingLogger(lines: LogLine[], bindings: Record<string, unknown> = {}): Logger {
+/** A logger that keeps every line, bindings of child loggers included; `onLine` hears of each. */
+export function recordingLogger(
+  lines: LogLine[],
+  bindings: Record<string, unknown> = {},
+  onLine: () => void = () => {},
+): Logger {
   const log =
     (level: string) =>
     (first: Record<string, unknown> | string, second?: string): void => {
       const fields = typeof first === "string" ? {} : first;
       const message = typeof first === "string" ? first : (second ?? "");
       lines.push({ level, message, fields: { ...bindings, ...fields } });
+      onLine();
     };
   return {
     trace: log("trace"),
@@ -31,7 +36,7 @@ export function recordingLogger(lines: LogLine[], bindings: Record<string, unkno
     warn: log("warn"),
     error: log("error"),
     fatal: log("fatal"),
-    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
+    child: (more) => recordingLogger(lines, { ...bindings, ...more }, onLine),
   } as Logger;
 }
 
@@ -48,6 +53,8 @@ export interface StartedSource {
   waitForEvents(count: number): Promise<void>;
   /** Resolves once an event matching `predicate` has arrived (or already had). */
   waitForEvent(predicate: (event: RecallEvent) => boolean): Promise<RecallEvent>;
+  /** Resolves once `count` log lines (default 1) match `predicate`, counting those already written. */
+  waitForLogs(predicate: (line: LogLine) => boolean, count?: number): Promise<void>;
 }
 
 /** Creates (through the plugin definition) and starts a websocket source on a free port of 127.0.0.1. */
@@ -56,6 +63,10 @@ export async function startSource(
   httpServer?: Server,
 ): Promise<StartedSource> {
   const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
+  const wake = (): void => {
+    for (const waiter of [...waiters]) waiter();
+  };
   const parsed = websocketSourceOptionsSchema.parse({ port: 0, token: "test-token-123", ...options });
   const source = (await websocketSource.create(
     parsed,
@@ -63,17 +74,16 @@ export async function startSource(
       kind: "source",
       type: "websocket",
       componentId: "recall",
-      logger: recordingLogger(logs),
+      logger: recordingLogger(logs, {}, wake),
       services: { httpServer },
     }),
   )) as WebsocketSourceInstance;
   const events: RecallEvent[] = [];
-  const waiters = new Set<() => void>();
   const completed = new Promise<void>((resolve, reject) => {
     source.events$.subscribe({
       next: (event) => {
         events.push(event);
-        for (const waiter of [...waiters]) waiter();
+        wake();
       },
       error: reject,
       complete: resolve,
@@ -99,5 +109,7 @@ export async function startSource(
     url: source.address()?.url ?? "",
     waitForEvents: (count) => waitFor(() => (events.length >= count ? true : undefined)).then(() => {}),
     waitForEvent: (predicate) => waitFor(() => events.find(predicate)),
+    waitForLogs: (predicate, count = 1) =>
+      waitFor(() => (logs.filter(predicate).length >= count ? true : undefined)).then(() => {}),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { makeDirectory } from "@framepipe/core/plugin";
 import { step } from "./write-errors.js";
 
 /** Folders remembered; beyond this the cache starts over, which only costs a few extra mkdir calls. */
@@ -27,10 +27,8 @@ export class DirectoryCache {
         this.#created.clear();
         this.#ready.clear();
       }
-      const options = this.#mode === undefined ? { recursive: true } : { recursive: true, mode: this.#mode };
-      created = step("mkdir", async () => {
-        await mkdir(directory, options);
-      });
+      // makeDirectory, not a bare recursive mkdir: Node reports EROFS there as ENOENT.
+      created = step("mkdir", () => makeDirectory(directory, this.#mode));
       this.#created.set(directory, created);
       const settled = created;
       settled.then(

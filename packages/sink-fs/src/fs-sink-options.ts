@@ -1,10 +1,18 @@
 import {
   compilePathTemplate,
+  durationSchema,
   pathTemplateFieldList,
   pathTemplateSchema,
   STREAM_TEMPLATE_FIELDS,
 } from "@framepipe/core/plugin";
 import { z } from "zod";
+
+/**
+ * The default `retryFor`: long enough for an operator to free a full disk or remount a read-only
+ * one, short enough that a disk nobody attends to ends in counted losses rather than a pipeline
+ * that holds its sources back forever.
+ */
+export const DEFAULT_RETRY_FOR = "5m";
 
 /** The default `path` template: one folder per recording, one per stream inside it. */
 export const DEFAULT_PATH_TEMPLATE = "{recording.id}/{participant.id}-{type}/{seq}.{ext}";
@@ -32,7 +40,9 @@ const fsSinkObject = z.strictObject({
     .boolean()
     .default(false)
     .describe(
-      "Replace a file that already exists. When false, a frame whose file exists fails (counted, handled by onError) and the file is kept.",
+      "Replace a file that already exists. When false, files are never replaced: with {seq} in path, a stream whose next " +
+        "file exists (a restart in the middle of a recording) continues its numbering after the existing files; without " +
+        "{seq}, the frame fails (counted, handled by onError).",
     ),
   manifest: z
     .boolean()
@@ -52,6 +62,15 @@ const fsSinkObject = z.strictObject({
     .describe(
       "fsync each file before it is renamed into place, and its folder after: frames survive a power loss, " +
         "at the cost of two disk flushes per frame, which usually take far longer than the write itself (measure before enabling).",
+    ),
+  retryFor: durationSchema({ allowZero: true })
+    .prefault(DEFAULT_RETRY_FOR)
+    .describe(
+      "How long the sink keeps retrying writes that fail with a condition that may clear (no space left, quota exceeded, " +
+        "a read-only or failing disk, too many open files), with backoff, counted from its first failure (e.g. 30s, 5m). " +
+        "Meanwhile frames are held, so under overflow: block the sources are paused instead of frames dropped, and /ready " +
+        "answers 503. Once the sink has failed for longer, each failing frame goes to onError at once until a write succeeds " +
+        "again. 0: five attempts per frame.",
     ),
   fileMode: octalMode
     .optional()

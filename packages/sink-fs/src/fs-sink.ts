@@ -1,13 +1,13 @@
-import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   compilePathTemplate,
   defaultManifestTemplate,
   defineSink,
   describeError,
-  type FramepipeError,
+  FramepipeError,
   type GroupInfo,
   InsideResolver,
+  makeDirectory,
   type PluginContext,
   type ResolvedFile,
   type SinkInstance,
@@ -17,11 +17,21 @@ import {
 } from "@framepipe/core";
 import { writeFileAtomically } from "./atomic-write.js";
 import { DirectoryCache } from "./directory-cache.js";
+import { statLink } from "./file-operations.js";
 import { type FsSinkOptions, fsSinkOptions } from "./fs-sink-options.js";
 import { createManifestFiles, ManifestAppendError, type ManifestFile } from "./manifest-files.js";
-import { errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";
+import { SeqContinuation } from "./seq-continuation.js";
+import { errorCode, errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";
 
 type Stage = NonNullable<WriteFailure["stage"]>;
+
+/** Numberings one frame may try before its "exists" stands: each move is a probe past taken files. */
+const MAX_MOVES_PER_FRAME = 16;
+
+/** True when publishing failed because the file exists (overwrite false). */
+function fileExisted(error: unknown): boolean {
+  return error instanceof WriteStepError && error.step === "publish" && error.code === "EEXIST";
+}
 
 /**
  * Builds a running `fs` sink: creates the root folder (failing fast with a clear message when it
@@ -43,7 +53,7 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   );
 
   try {
-    await mkdir(root, options.dirMode === undefined ? { recursive: true } : { recursive: true, mode: options.dirMode });
+    await makeDirectory(root, options.dirMode);
   } catch (error) {
     throw context.error(`cannot create the output folder (dir) ${root}: ${describeError(error)}`, {
       stage: "create",
@@ -117,22 +127,64 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
     }
   };
 
+  const continuations = context.metrics.counter(
+    "fs_sink_seq_continuations_total",
+    "Times a stream's {seq} numbering moved past files that already existed (a restart in the middle of a recording).",
+  );
+  const continuation = new SeqContinuation({
+    template: pathTemplate,
+    exists: (relativePath) =>
+      statLink(insideFile(relativePath).path).then(
+        () => true,
+        (error: unknown) => {
+          if (errorCode(error) === "ENOENT") return false;
+          throw error;
+        },
+      ),
+    onContinued: ({ frame, seq, first }) => {
+      continuations.inc();
+      const fields = { recordingId: frame.recording.id, participantId: frame.participant.id, type: frame.type };
+      const details = { ...fields, seq, frameSeq: frame.seq };
+      if (first) context.logger.info(details, `stream continues at seq ${seq} after a restart: earlier files exist`);
+      else context.logger.debug(details, `stream continues at seq ${seq}: its next file exists too`);
+    },
+  });
+
+  /**
+   * Writes a frame under its stream's numbering: with `{seq}` in the template and overwrite false,
+   * a file that exists (an earlier run's) moves the stream past it instead of failing the frame.
+   */
+  const writeNumbered = async (frame: VideoFrame): Promise<{ numbered: VideoFrame; target: string }> => {
+    let numbered = continuation.numbered(frame);
+    let target = pathTemplate.render(numbered);
+    try {
+      for (let moves = 0; ; moves += 1) {
+        try {
+          await writeFile(insideFile(target), frame.image.data);
+          return { numbered, target };
+        } catch (error) {
+          if (!continuation.enabled || moves >= MAX_MOVES_PER_FRAME || !fileExisted(error)) throw error;
+          numbered = await continuation.continueAfter(frame, numbered);
+          target = pathTemplate.render(numbered);
+        }
+      }
+    } catch (error) {
+      if (!FramepipeError.isInstance(error)) writeErrors.inc({ reason: errorReason(error) });
+      throw toWriteError(error, { component: context.label, target, root });
+    }
+  };
+
   let closing: Promise<void> | null = null;
 
   return {
+    retryFor: options.retryFor,
     async write(frame: VideoFrame): Promise<void> {
-      const target = pathTemplate.render(frame);
-      const file = insideFile(target);
-      try {
-        await writeFile(file, frame.image.data);
-      } catch (error) {
-        writeErrors.inc({ reason: errorReason(error) });
-        throw toWriteError(error, { component: context.label, target, root });
-      }
+      const { numbered, target } = await writeNumbered(frame);
       writtenBytes.inc(undefined, frame.image.data.byteLength);
       if (!manifests) return;
       try {
-        await manifests.add(frame, target);
+        // The seq the file is named with, which differs from frame.seq in a continued stream.
+        await manifests.add(numbered, target);
       } catch (error) {
         // The frame itself is written: failing it would make a retry hit "already exists". The
         // lines stay buffered; endStream/flush/close report the failure if it persists.

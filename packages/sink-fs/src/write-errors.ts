@@ -1,4 +1,10 @@
-import { type ErrorStage, FramepipeError } from "@framepipe/core";
+import {
+  type ErrorStage,
+  FramepipeError,
+  fileSystemErrorReason,
+  isTransientFileSystemCode,
+  systemErrorCode,
+} from "@framepipe/core";
 
 /** The file-system step that failed; it changes what an error code means (EEXIST above all). */
 export type WriteStep = "mkdir" | "write" | "publish" | "manifest";
@@ -27,37 +33,12 @@ export async function step<T>(name: WriteStep, operation: () => Promise<T>): Pro
 
 /** The `code` of a Node system error (`ENOSPC`), if any. */
 export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
+  return systemErrorCode(error);
 }
-
-/** Codes worth a retry: the condition usually clears on its own. */
-const transientCodes = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY", "EINTR", "ETIMEDOUT"]);
-
-/** Bounded metric label values: a code outside this set counts as `other`. */
-const reasonByCode: Readonly<Record<string, string>> = {
-  EEXIST: "exists",
-  ENOSPC: "no-space",
-  EDQUOT: "no-space",
-  EACCES: "permission",
-  EPERM: "permission",
-  EROFS: "read-only",
-  ENOTDIR: "not-a-directory",
-  EISDIR: "is-a-directory",
-  ENAMETOOLONG: "name-too-long",
-  EMFILE: "busy",
-  ENFILE: "busy",
-  EAGAIN: "busy",
-  EBUSY: "busy",
-  EINTR: "busy",
-  ETIMEDOUT: "busy",
-  EIO: "io",
-};
 
 /** A short metric label for an error: `exists`, `no-space`, `permission`, …, or `other`. */
 export function errorReason(error: unknown): string {
-  const code = error instanceof WriteStepError ? error.code : errorCode(error);
-  return (code && reasonByCode[code]) || "other";
+  return fileSystemErrorReason(error instanceof WriteStepError ? error.code : errorCode(error));
 }
 
 function explain(stepName: WriteStep, code: string | undefined, target: string, root: string): string | null {
@@ -72,14 +53,16 @@ function explain(stepName: WriteStep, code: string | undefined, target: string, 
     case "EISDIR":
       return `cannot write "${target}" under ${root}: a folder with that name is in the way`;
     case "ENOSPC":
-      return `cannot write "${target}" under ${root}: no space left on the device`;
+      return `cannot write "${target}" under ${root}: no space left on the device, retried for retryFor`;
     case "EDQUOT":
-      return `cannot write "${target}" under ${root}: disk quota exceeded`;
+      return `cannot write "${target}" under ${root}: disk quota exceeded, retried for retryFor`;
     case "EACCES":
     case "EPERM":
       return `cannot write "${target}" under ${root}: permission denied (check the owner and mode of ${root} and its folders)`;
     case "EROFS":
-      return `cannot write "${target}" under ${root}: the file system is read-only`;
+      return `cannot write "${target}" under ${root}: the file system is read-only, retried for retryFor`;
+    case "EIO":
+      return `cannot write "${target}" under ${root}: input/output error (a failing disk or mount), retried for retryFor`;
     case "ENAMETOOLONG":
       return `cannot write "${target}" under ${root}: the path is too long for the file system (shorten the path template)`;
     case "EMFILE":
@@ -105,8 +88,9 @@ export interface WriteFailure {
 /**
  * Explains a failed file-system step as a `SINK_WRITE_FAILED` {@link FramepipeError}: a message
  * naming the file relative to the root and what to do, the original error as `cause`, and
- * `transient` for conditions that clear on their own (EMFILE, EAGAIN, EBUSY), so the runtime
- * retries those with backoff and applies `onError` to the rest.
+ * `transient` for conditions that clear on their own or once someone acts (EMFILE, EAGAIN, EBUSY;
+ * ENOSPC, EDQUOT, EROFS, EIO: see `isTransientFileSystemCode`), so the runtime retries those with
+ * backoff (for the sink's `retryFor`) and applies `onError` to the rest.
  */
 export function toWriteError(error: unknown, failure: WriteFailure): FramepipeError {
   if (FramepipeError.isInstance(error)) return error;
@@ -124,6 +108,6 @@ export function toWriteError(error: unknown, failure: WriteFailure): FramepipeEr
     stage: failure.stage ?? "write",
     message,
     cause,
-    transient: code !== undefined && transientCodes.has(code),
+    transient: isTransientFileSystemCode(code),
   });
 }

@@ -193,15 +193,16 @@ describe("file systems without hard links", () => {
       callback(unsupported)) as unknown as typeof fs.link);
     const warnings: unknown[] = [];
     const warn = ((...args: unknown[]) => warnings.push(args)) as LogFunction;
-    const sink = await createSink({ dir, path: "{participant.id}-{seq}.{ext}" }, warn);
+    // No {seq} in the path: with it, an existing file would move the stream on instead of failing.
+    const sink = await createSink({ dir, path: "{participant.id}-{timestamp.relative}.{ext}" }, warn);
     await sink.write(createTestFrame({ seq: 0 }));
     await sink.write(createTestFrame({ seq: 1 }));
     const error = await Promise.resolve(sink.write(createTestFrame({ seq: 1 }))).then(
       () => null,
       (reason: unknown) => reason as FramepipeError,
     );
-    expect(error?.message).toContain('"100-000001.png" already exists');
-    expect(await walkFiles(dir)).toEqual(["100-000000.png", "100-000001.png"]);
+    expect(error?.message).toContain('"100-500.png" already exists');
+    expect(await walkFiles(dir)).toEqual(["100-0.png", "100-500.png"]);
     expect(await readdir(dir)).toHaveLength(2);
     expect(warnings).toHaveLength(1);
   });

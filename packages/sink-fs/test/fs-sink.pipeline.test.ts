@@ -99,7 +99,7 @@ describe("fs sink in a pipeline (memory source → fs sink)", () => {
     ]);
   });
 
-  it("overwrite false: a frame whose file exists is an error, the file is kept, the rest is written", async () => {
+  it("overwrite false: a file of an earlier run is kept, and the stream's numbering moves past it", async () => {
     const dir = await tempDir();
     const frames = createTestStream({ participants: 1, frames: 3 });
     const recording = frames[0]!.recording.id;
@@ -108,9 +108,27 @@ describe("fs sink in a pipeline (memory source → fs sink)", () => {
     const pipeline = await createPipeline(pipelineConfig(createMemorySource(frames).definition, { dir }));
     await pipeline.start();
     const summary = await pipeline.done;
+    expect(summary.written).toEqual({ disk: 3 });
+    expect(summary.errors).toBe(0);
+    expect(await readFile(join(dir, recording, "100-webcam", "000001.png"), "utf8")).toBe("older run");
+    expect(await readFile(join(dir, recording, "100-webcam", "000000.png"))).toEqual(frames[0]!.image.data);
+    expect(await readFile(join(dir, recording, "100-webcam", "000002.png"))).toEqual(frames[1]!.image.data);
+    expect(await readFile(join(dir, recording, "100-webcam", "000003.png"))).toEqual(frames[2]!.image.data);
+  });
+
+  it("overwrite false, a template without {seq}: a frame whose file exists is an error, the file is kept", async () => {
+    const dir = await tempDir();
+    const frames = createTestStream({ participants: 1, frames: 3 });
+    await writeFile(join(dir, "100-500.png"), "older run");
+    const source = createMemorySource(frames).definition;
+    const pipeline = await createPipeline(
+      pipelineConfig(source, { dir, path: "{participant.id}-{timestamp.relative}.{ext}" }),
+    );
+    await pipeline.start();
+    const summary = await pipeline.done;
     expect(summary.written).toEqual({ disk: 2 });
     expect(summary.errors).toBe(1);
-    expect(await readFile(join(dir, recording, "100-webcam", "000001.png"), "utf8")).toBe("older run");
-    expect(await readFile(join(dir, recording, "100-webcam", "000002.png"))).toEqual(frames[2]!.image.data);
+    expect(await readFile(join(dir, "100-500.png"), "utf8")).toBe("older run");
+    expect(await readFile(join(dir, "100-1000.png"))).toEqual(frames[2]!.image.data);
   });
 });

@@ -114,7 +114,7 @@ describe("distinct values never share a file", () => {
       fsSink.options.parse({ dir: root, path: "{recording.id}/{seq}.{ext}" }),
       createTestContext({ type: "fs", componentId: "disk" }),
     );
-    // overwrite is false: a second stream rendering to the first one's path would be refused.
+    // A second stream rendering to the first one's folder would be numbered after it there.
     await sink.write(createTestFrame({ seq: 0, recording: { id: first } }));
     await sink.write(createTestFrame({ seq: 0, recording: { id: second } }));
     await sink.close?.();

@@ -14,13 +14,9 @@ describe("toWriteError", () => {
     ["mkdir", "EEXIST", "a file with that name is in the way", "exists"],
     ["mkdir", "ENOTDIR", "part of its folder path is a file", "not-a-directory"],
     ["publish", "EISDIR", "a folder with that name is in the way", "is-a-directory"],
-    ["write", "ENOSPC", "no space left on the device", "no-space"],
-    ["write", "EDQUOT", "disk quota exceeded", "no-space"],
     ["write", "EACCES", "permission denied (check the owner and mode of /srv/frames", "permission"],
     ["mkdir", "EPERM", "permission denied", "permission"],
-    ["write", "EROFS", "the file system is read-only", "read-only"],
     ["write", "ENAMETOOLONG", "shorten the path template", "name-too-long"],
-    ["write", "EIO", "EIO: something", "io"],
   ] as const)("%s %s: not transient, explained", (step, code, text, reason) => {
     const error = toWriteError(new WriteStepError(step, systemError(code)), failure);
     expect(error.code).toBe("SINK_WRITE_FAILED");
@@ -33,6 +29,22 @@ describe("toWriteError", () => {
     expect((error.cause as { code?: string }).code).toBe(code);
     expect(errorReason(new WriteStepError(step, systemError(code)))).toBe(reason);
   });
+
+  it.each([
+    ["write", "ENOSPC", "no space left on the device, retried for retryFor", "no-space"],
+    ["write", "EDQUOT", "disk quota exceeded, retried for retryFor", "no-space"],
+    ["mkdir", "EROFS", "the file system is read-only, retried for retryFor", "read-only"],
+    ["publish", "EIO", "input/output error (a failing disk or mount), retried for retryFor", "io"],
+  ] as const)(
+    "%s %s: transient (it lasts until someone acts, so the sink retries it for retryFor)",
+    (step, code, text, reason) => {
+      const error = toWriteError(new WriteStepError(step, systemError(code)), failure);
+      expect(error.message).toContain(text);
+      expect(error.message).toContain(`(${code})`);
+      expect(isTransientError(error)).toBe(true);
+      expect(errorReason(new WriteStepError(step, systemError(code)))).toBe(reason);
+    },
+  );
 
   it.each(["EMFILE", "ENFILE", "EAGAIN", "EBUSY"])("%s is transient, so the runtime retries it", (code) => {
     const error = toWriteError(new WriteStepError("write", systemError(code)), failure);

@@ -1,6 +1,6 @@
-import { mkdir, open } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { GroupKey } from "@framepipe/core/plugin";
+import { type GroupKey, makeDirectory } from "@framepipe/core/plugin";
 import { RecordFile } from "./record-file.js";
 
 const newline = Buffer.from("\n");
@@ -137,7 +137,7 @@ export class RecordFiles {
     const previous = this.#closing.get(path) ?? Promise.resolve();
     const gzip = this.#options.gzip;
     const file = previous.then(async () => {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       const prefix = gzip ? undefined : await unterminatedLineFix(path);
       return new RecordFile({ path, gzip, ...(prefix ? { prefix } : {}) });
     });

@@ -1,4 +1,4 @@
-import { pathTemplateFieldList, pathTemplateSchema } from "@framepipe/core/plugin";
+import { durationSchema, pathTemplateFieldList, pathTemplateSchema } from "@framepipe/core/plugin";
 import { z } from "zod";
 
 /** The default `path`: one file per recording (a recording belongs to one bot). */
@@ -9,6 +9,9 @@ export const DEFAULT_GZIP_PATH_TEMPLATE = "{recording.id}.ndjson.gz";
 
 /** Default `maxOpenFiles`. */
 export const DEFAULT_MAX_OPEN_FILES = 64;
+
+/** Default `retryFor`: the same as the `fs` sink's, time for someone to free a full disk. */
+export const DEFAULT_RETRY_FOR = "5m";
 
 /** Options of the `record` sink (a `z.strictObject`, every field described). */
 export const recordSinkOptions = z.strictObject({
@@ -40,6 +43,15 @@ export const recordSinkOptions = z.strictObject({
     .describe(
       "Most files open at once. Beyond it the least recently written file is closed (and reopened for appending " +
         "when a frame needs it again). Files also close when every participant that wrote to them has left or gone idle.",
+    ),
+  retryFor: durationSchema({ allowZero: true })
+    .prefault(DEFAULT_RETRY_FOR)
+    .describe(
+      "How long the sink keeps retrying appends that fail with a condition that may clear (no space left, quota exceeded, " +
+        "a read-only or failing disk, too many open files), with backoff, counted from its first failure (e.g. 30s, 5m). " +
+        "Meanwhile frames are held, so under overflow: block the sources are paused instead of frames dropped, and /ready " +
+        "answers 503. Once the sink has failed for longer, each failing frame goes to onError at once until an append succeeds " +
+        "again. 0: five attempts per frame.",
     ),
 });
 

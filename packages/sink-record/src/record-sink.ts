@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import {
   compilePathTemplate,
@@ -7,6 +6,7 @@ import {
   type FramepipeError,
   type GroupInfo,
   groupKeyOfFrame,
+  makeDirectory,
   type PluginContext,
   resolveInside,
   type SinkInstance,
@@ -39,7 +39,7 @@ export async function createRecordSink(options: RecordSinkOptions, context: Plug
   const openFiles = context.metrics.gauge("record_sink_open_files", "Recording files open now.");
 
   try {
-    await mkdir(root, { recursive: true });
+    await makeDirectory(root);
   } catch (error) {
     throw context.error(`cannot create the recordings folder (dir) ${root}: ${describeError(error)}`, {
       stage: "create",
@@ -75,6 +75,7 @@ export async function createRecordSink(options: RecordSinkOptions, context: Plug
   let closing: Promise<void> | null = null;
 
   return {
+    retryFor: options.retryFor,
     async write(frame: VideoFrame): Promise<void> {
       if (closing) {
         throw context.error("the sink is closed", { stage: "write" });

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { FramepipeError, groupKeyOf, type SinkInstance, type VideoFrame, withImage } from "@framepipe/core";
-import { createRecordingContext, createTestContext, createTestFrame, createTestStream } from "@framepipe/testing";
+import {
+  createRecordingContext,
+  createTestContext,
+  createTestFrame,
+  createTestStream,
+  padPng,
+} from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { type RecordSinkOptionsInput, recallFrameMessage, recordSink } from "../src/index.js";
 import { readFrames, readLines } from "./support/read-recording.js";
@@ -227,7 +233,8 @@ describe("record sink", () => {
     const dir = await tempDir();
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
     const frames = createTestStream({ participants: 1, frames: 4 }).map((frame) =>
-      withImage(frame, { ...frame.image, data: Buffer.concat([frame.image.data, big]) }),
+      // Padding inside the PNG, not after IEND: a replay (and readFrames) refuses the latter as corrupt-png.
+      withImage(frame, { ...frame.image, data: padPng(frame.image.data, big) }),
     );
     const sink = await createSink({ dir, path: "deep/{recording.id}.ndjson" });
     await Promise.all(frames.map((frame) => sink.write(frame)));

@@ -2,12 +2,15 @@
  * Parsing + grouping of realistic Recall messages, beside the floor every receiver pays:
  * `JSON.parse` + `Buffer.from(buffer, "base64")` on the same messages, in the same run.
  * Target (issue 2): the model costs under 10% on top of that floor.
+ * Then, apart: what the PNG structural check of issue 12 (every chunk's CRC) costs per frame on
+ * realistic 640×360 and 1280×720 frames, against the header-only check it replaced.
  *
  * Run: pnpm --filter @framepipe/bench parse-and-group
  */
 import { groupByParticipant, parseRecallMessages } from "@framepipe/core";
 import { from, lastValueFrom, mergeMap, reduce } from "rxjs";
 import { compare } from "./lib/measure.js";
+import { measurePngCheckCost } from "./lib/png-check-cost.js";
 import { buildRecallWorkload } from "./lib/recall-workload.js";
 import { writeResult } from "./lib/results.js";
 
@@ -59,11 +62,29 @@ console.table(
 console.log(
   `framepipe / baseline throughput: ${ratio.toFixed(3)} (model overhead ${overheadPercent.toFixed(1)}%, target < 10%)`,
 );
+const parseMsPerMessage = 1000 / results.framepipe!.itemsPerSecond;
+const pngCheck = await measurePngCheckCost({ framesPerKind: 8, passes: 15 });
+console.table(
+  pngCheck.map((cost) => ({
+    frames: cost.frames,
+    "PNG KiB": (cost.meanPngBytes / 1024).toFixed(0),
+    chunks: cost.meanChunks.toFixed(0),
+    "header only ms": cost.headerOnlyMsPerFrame.toFixed(4),
+    "structural ms": cost.structuralMsPerFrame.toFixed(4),
+    "added ms": cost.addedMsPerFrame.toFixed(4),
+  })),
+);
+console.log(`framepipe parse + group: ${parseMsPerMessage.toFixed(3)} ms per message (structural check included)`);
 const file = await writeResult("parse-and-group", "pnpm --filter @framepipe/bench parse-and-group", {
   workload: workload.describe,
   results,
   ratio,
   overheadPercent,
   target: "overhead < 10% over JSON.parse + base64 decode",
+  parseMsPerMessage,
+  pngCheck: {
+    target: "a fraction of a millisecond per frame (issue 12)",
+    frames: pngCheck,
+  },
 });
 console.log(`wrote ${file}`);

@@ -1,9 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { type CliOutput, processOutput } from "./cli-output.js";
-import { initCommand } from "./commands/init-command.js";
-import { newPluginCommand } from "./commands/new-plugin-command.js";
+import { type InitCommandOptions, initCommand } from "./commands/init-command.js";
+import { type NewPluginCommandOptions, newPluginCommand } from "./commands/new-plugin-command.js";
 import { pluginsCommand } from "./commands/plugins-command.js";
-import { runCommand } from "./commands/run-command.js";
+import { type RunCommandOptions, runCommand } from "./commands/run-command.js";
 import { schemaCommand } from "./commands/schema-command.js";
 import {
   choiceOption,
@@ -16,10 +16,41 @@ import { validateCommand } from "./commands/validate-command.js";
 import { cliVersion } from "./package-info.js";
 
 /**
- * Runs the `framepipe` command line with `argv` (without `node` and the script path) and returns
- * the exit code. Output goes through `output` so tests can capture it in-process.
+ * What each command does once commander has parsed its arguments and options; each returns the
+ * exit code. {@link runCli} takes them as a parameter so that a caller can check a command line
+ * without running it (the documentation test parses every documented `framepipe …` command).
  */
-export async function runCli(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
+export interface CliActions {
+  run(config: string, options: RunCommandOptions, output: CliOutput): Promise<number>;
+  validate(config: string, output: CliOutput): Promise<number>;
+  schema(options: { output?: string; config?: string }, output: CliOutput): Promise<number>;
+  plugins(options: { json?: boolean; config?: string }, output: CliOutput): Promise<number>;
+  simulate(url: string, options: SimulateCommandOptions, output: CliOutput): Promise<number>;
+  init(file: string, options: InitCommandOptions, output: CliOutput): Promise<number>;
+  newPlugin(kind: string, name: string, options: NewPluginCommandOptions, output: CliOutput): Promise<number>;
+}
+
+/** The commands as `framepipe` runs them. */
+export const cliActions: CliActions = {
+  run: runCommand,
+  validate: validateCommand,
+  schema: schemaCommand,
+  plugins: pluginsCommand,
+  simulate: simulateCommand,
+  init: initCommand,
+  newPlugin: newPluginCommand,
+};
+
+/**
+ * Runs the `framepipe` command line with `argv` (without `node` and the script path) and returns
+ * the exit code. Output goes through `output` so tests can capture it in-process; `actions`
+ * replaces what the commands do (default: {@link cliActions}).
+ */
+export async function runCli(
+  argv: readonly string[],
+  output: CliOutput = processOutput,
+  actions: CliActions = cliActions,
+): Promise<number> {
   let exitCode = 0;
   const program = new Command("framepipe")
     .description("Run Recall.ai realtime video through pipelines of sources, transforms and sinks.")
@@ -37,7 +68,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .option("--no-status", "no live status line, even on a terminal")
     .helpOption("-h, --help", "show help")
     .action(async (config: string, options: { logLevel?: string; status?: boolean }) => {
-      exitCode = await runCommand(
+      exitCode = await actions.run(
         config,
         {
           ...(options.logLevel ? { logLevel: options.logLevel } : {}),
@@ -53,7 +84,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .argument("<config>", "pipeline file (.yaml, .yml, .json, .ts, .mjs)")
     .helpOption("-h, --help", "show help")
     .action(async (config: string) => {
-      exitCode = await validateCommand(config, output);
+      exitCode = await actions.validate(config, output);
     });
 
   program
@@ -63,7 +94,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .option("-c, --config <file>", "also include the plugins this pipeline file lists under plugins:")
     .helpOption("-h, --help", "show help")
     .action(async (options: { output?: string; config?: string }) => {
-      exitCode = await schemaCommand(options, output);
+      exitCode = await actions.schema(options, output);
     });
 
   program
@@ -73,7 +104,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .option("-c, --config <file>", "also include the plugins this pipeline file lists under plugins:")
     .helpOption("-h, --help", "show help")
     .action(async (options: { json?: boolean; config?: string }) => {
-      exitCode = await pluginsCommand(options, output);
+      exitCode = await actions.plugins(options, output);
     });
 
   program
@@ -104,7 +135,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     )
     .helpOption("-h, --help", "show help")
     .action(async (url: string, options: SimulateCommandOptions) => {
-      exitCode = await simulateCommand(url, options, output);
+      exitCode = await actions.simulate(url, options, output);
     });
 
   program
@@ -115,7 +146,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .option("--no-schema", "do not write framepipe.schema.json beside it")
     .helpOption("-h, --help", "show help")
     .action(async (file: string, options: { force?: boolean; schema?: boolean }) => {
-      exitCode = await initCommand(file, options, output);
+      exitCode = await actions.init(file, options, output);
     });
 
   program
@@ -131,7 +162,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     .option("--scope <scope>", "npm scope of the package name, e.g. @acme (with --package)")
     .helpOption("-h, --help", "show help")
     .action(async (kind: string, name: string, options: { dir?: string; package?: boolean; scope?: string }) => {
-      exitCode = await newPluginCommand(kind, name, options, output);
+      exitCode = await actions.newPlugin(kind, name, options, output);
     });
 
   try {

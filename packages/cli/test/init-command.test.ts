@@ -1,12 +1,15 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadPipelineConfig } from "@framepipe/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { officialPlugins } from "../src/official-plugins.js";
 import { runCli } from "../src/program.js";
 import { captureOutput } from "./support/capture-output.js";
+import { runRootTool } from "./support/run-tool.js";
 
+const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 let directory: string;
 const token = "starter-token-0123456789";
 
@@ -123,6 +126,34 @@ describe("framepipe init", () => {
     expect(written.config.runtime).toEqual(withDefaults.config.runtime);
     expect(written.config.api).toEqual(withDefaults.config.api);
     expect(written.config.log).toEqual(withDefaults.config.log);
+  });
+
+  it("writes files that pass the repository's lint (biome formats YAML and JSON too)", {
+    timeout: 60_000,
+  }, async () => {
+    expect((await init(join(directory, "pipeline.yaml"))).code).toBe(0);
+    expect((await init(join(directory, "bare.yml"), "--no-schema")).code).toBe(0);
+    const lint = await runRootTool(
+      "biome",
+      ["check", "--colors=off", `--config-path=${join(repositoryRoot, "biome.json")}`, directory],
+      repositoryRoot,
+      50_000,
+    );
+    expect(lint.code, lint.output).toBe(0);
+    expect(lint.output).toMatch(/Checked 3 files/);
+  });
+
+  it("prints the next commands the way framepipe was started", async () => {
+    vi.stubEnv("npm_config_user_agent", "npm/11.0.0 node/v20.19.0 linux x64");
+    vi.stubEnv("npm_command", "exec");
+    vi.stubEnv("npm_lifecycle_event", "npx");
+    try {
+      const result = await init(join(directory, "pipeline.yaml"));
+      expect(result.stdout).toMatch(/^ {2}npx framepipe validate .*pipeline\.yaml$/m);
+      expect(result.stdout).toMatch(/^ {2}npx framepipe run .*pipeline\.yaml$/m);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("refuses to replace an existing file unless --force", async () => {

@@ -1,19 +1,22 @@
 import { EventEmitter } from "node:events";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadPluginModule } from "@framepipe/core";
 import { videoFrameMessage } from "@framepipe/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCommand, runExitCodes } from "../src/commands/run-command.js";
+import { framepipeCommand } from "../src/invocation.js";
 import { runCli } from "../src/program.js";
 import { captureOutput } from "./support/capture-output.js";
 import { runRootTool } from "./support/run-tool.js";
 import { workspaceTempDir } from "./support/workspace-temp-dir.js";
 
 const kinds = ["source", "transform", "sink"] as const;
+const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const packageFolder = "framepipe-sink-starter-package";
 let workspace: { path: string; remove: () => Promise<void> };
 
@@ -230,6 +233,132 @@ describe("the generated files", () => {
   });
 });
 
+describe("framepipe new plugin: the next steps fit where the files were written", () => {
+  async function inFolder(directory: string, ...args: string[]) {
+    // The commands printed do not depend on how this test run was started.
+    vi.stubEnv("npm_config_user_agent", "npm/11.0.0 node/v20.19.0 linux x64");
+    vi.stubEnv("npm_command", "exec");
+    vi.stubEnv("npm_lifecycle_event", "npx");
+    try {
+      return await scaffold("transform", "my-blur", "--dir", directory, ...args);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }
+
+  it("outside any project: the install command (versions the CLI runs with) and a test command that runs there", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "framepipe-bare-"));
+    try {
+      const result = await inFolder(directory);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        /npm install -D @framepipe\/core@\^\d+\.\d+\.\d+ zod@\^4\.\d+\.\d+ @framepipe\/testing@\^\d+\.\d+\.\d+ vitest@\^4\.\d+\.\d+/,
+      );
+      // Run from another folder: vitest only collects files under its root, so the command goes there first.
+      expect(result.stdout).toContain(`cd ${directory} && npx vitest run my-blur.test.ts`);
+      expect(result.stdout).toContain('plugins: ["./my-blur.ts"]');
+      expect(result.stdout).toContain("npx framepipe validate");
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("inside the framepipe repository, where nothing installs the packages: says so instead of a command that fails", async () => {
+    await mkdir(join(repositoryRoot, ".tmp"), { recursive: true });
+    const directory = await mkdtemp(join(repositoryRoot, ".tmp", "scaffold-root-"));
+    try {
+      const result = await inFolder(directory);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/@framepipe\/core, zod, @framepipe\/testing are not installed for /);
+      expect(result.stdout).toContain("Use framepipe in your own project");
+      expect(result.stdout).not.toContain("vitest run");
+      expect(result.stdout).not.toContain("npm install");
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("where the packages resolve: no install line, and the test command of that project's package manager", async () => {
+    // Inside the workspace (everything resolves, pnpm-workspace.yaml above), with a vitest config of its own.
+    const folder = await workspaceTempDir("next-steps");
+    try {
+      await writeFile(join(folder.path, "vitest.config.mjs"), "export default {};\n");
+      const result = await inFolder(folder.path);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).not.toMatch(/install/);
+      expect(result.stdout).toMatch(
+        /cd \S*next-steps-\w+ && pnpm exec vitest run my-blur\.test\.ts {3}\(the transform contract suite/,
+      );
+    } finally {
+      await folder.remove();
+    }
+  });
+
+  it("under a vitest config with projects: says the file has to be added to one", async () => {
+    // No vitest config of its own: the repository's (one project per package) applies.
+    const folder = await workspaceTempDir("under-projects");
+    try {
+      const result = await inFolder(folder.path);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/add my-blur\.test\.ts to a project in \S*vitest\.config\.ts first/);
+    } finally {
+      await folder.remove();
+    }
+  });
+
+  it("prints framepipe commands the way framepipe was started", () => {
+    const npm = "npm/11.0.0 node/v20.19.0 linux x64";
+    const pnpm = "pnpm/10.34.9 npm/? node/v20.19.0 linux x64";
+    expect(framepipeCommand({ npm_config_user_agent: npm, npm_command: "exec", npm_lifecycle_event: "npx" })).toBe(
+      "npx framepipe",
+    );
+    expect(framepipeCommand({ npm_config_user_agent: npm, npm_command: "run", npm_lifecycle_event: "framepipe" })).toBe(
+      "npm run framepipe --",
+    );
+    expect(
+      framepipeCommand({ npm_config_user_agent: pnpm, npm_command: "run-script", npm_lifecycle_event: "framepipe" }),
+    ).toBe("pnpm framepipe");
+    expect(framepipeCommand({ npm_config_user_agent: pnpm, npm_command: "exec" })).toBe("pnpm exec framepipe");
+    expect(framepipeCommand({ npm_config_user_agent: npm, npm_command: "run", npm_lifecycle_event: "start" })).toBe(
+      "framepipe",
+    );
+    expect(framepipeCommand({})).toBe("framepipe");
+  });
+});
+
+describe("the generated files pass the repository's lint", () => {
+  it("biome check, for each kind, as a local file and as a package, with a short and a 64-character name", {
+    timeout: 60_000,
+  }, async () => {
+    // Outside the repository (its biome config skips .tmp folders), checked with its biome.json.
+    const directory = await mkdtemp(join(tmpdir(), "framepipe-lint-"));
+    try {
+      const long = `${"blur-".repeat(12)}abcd`;
+      expect(long).toHaveLength(64);
+      for (const kind of kinds) {
+        for (const name of ["my-blur", long]) {
+          const folder = join(directory, kind, String(name.length));
+          for (const extra of [[], ["--package", "--scope", "@a-rather-long-scope-name"]]) {
+            const result = await scaffold(kind, name, "--dir", folder, ...extra);
+            expect(result.code, result.stderr).toBe(0);
+          }
+        }
+      }
+      const lint = await runRootTool(
+        "biome",
+        ["check", "--colors=off", `--config-path=${join(repositoryRoot, "biome.json")}`, directory],
+        repositoryRoot,
+        50_000,
+      );
+      expect(lint.code, lint.output).toBe(0);
+      expect(lint.output).toMatch(/Checked (\d+) files/);
+      expect(Number(/Checked (\d+) files/.exec(lint.output)?.[1])).toBeGreaterThanOrEqual(kinds.length * 2 * 5);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("framepipe new plugin refusals", () => {
   it("is listed in framepipe --help, with usage on new plugin --help", async () => {
     const help = captureOutput();
@@ -257,7 +386,7 @@ describe("framepipe new plugin refusals", () => {
   it("refuses bad names, kinds and scopes, writing nothing", async () => {
     const directory = await mkdtemp(join(tmpdir(), "framepipe-names-"));
     try {
-      for (const name of ["Blur", "1blur", "blur_x", "blur-", "a--b", "blur.ts"]) {
+      for (const name of ["Blur", "1blur", "blur_x", "blur-", "a--b", "blur.ts", `a${"b".repeat(64)}`]) {
         const result = await scaffold("transform", name, "--dir", directory);
         expect(result.code, name).toBe(1);
         expect(result.stderr, name).toMatch(/invalid plugin name/);

@@ -2,7 +2,9 @@ import { writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { buildConfigJsonSchema } from "@framepipe/core";
 import type { CliOutput } from "../cli-output.js";
+import { framepipeCommand } from "../invocation.js";
 import { officialPlugins } from "../official-plugins.js";
+import { formatJson } from "../scaffold/format-json.js";
 import { starterPipeline } from "../scaffold/starter-pipeline.js";
 import { writeNewFiles } from "../scaffold/write-new-files.js";
 
@@ -52,17 +54,18 @@ export async function initCommand(
   output.out(`wrote ${shown(file)}`);
   if (withSchema) {
     const schemaFile = join(dirname(file), schemaFileName);
-    await writeFile(schemaFile, `${JSON.stringify(buildConfigJsonSchema(officialPlugins()), null, 2)}\n`);
+    await writeFile(schemaFile, formatJson(buildConfigJsonSchema(officialPlugins())));
     output.out(`wrote ${shown(schemaFile)} (editor completion through the yaml-language-server comment)`);
   }
   output.out("");
+  const framepipe = framepipeCommand();
   output.out(
     [
       "Next:",
       "  export FRAMEPIPE_TOKEN=$(openssl rand -hex 16)",
-      `  framepipe validate ${shown(file)}`,
-      `  framepipe run ${shown(file)}`,
-      `  framepipe simulate ws://127.0.0.1:8080/recall/ --token "$FRAMEPIPE_TOKEN"   # in another terminal`,
+      `  ${framepipe} validate ${shown(file)}`,
+      `  ${framepipe} run ${shown(file)}`,
+      `  ${framepipe} simulate ws://127.0.0.1:8080/recall/ --token "$FRAMEPIPE_TOKEN"   # in another terminal`,
       `Then point a Recall bot at wss://<your host>/recall/?token=… (see docs/getting-started.md).`,
     ].join("\n"),
   );

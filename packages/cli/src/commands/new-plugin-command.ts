@@ -1,9 +1,13 @@
 import { readdir } from "node:fs/promises";
-import { relative } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { ComponentKind } from "@framepipe/core";
 import type { CliOutput } from "../cli-output.js";
+import { framepipeCommand } from "../invocation.js";
+import { scaffoldVersions } from "../scaffold/package-versions.js";
 import { pluginNameProblem } from "../scaffold/plugin-names.js";
 import { type PluginScaffold, planPluginScaffold } from "../scaffold/plugin-scaffold.js";
+import { runtimeDependenciesByKind } from "../scaffold/plugin-sources.js";
+import { addDevCommand, execCommand, projectContext } from "../scaffold/project-context.js";
 import { writeNewFiles } from "../scaffold/write-new-files.js";
 
 /** Options of `framepipe new plugin`. */
@@ -72,6 +76,11 @@ export async function newPluginCommand(
   return 0;
 }
 
+/** The packages a local plugin file and its test import. */
+function importedPackages(kind: ComponentKind): string[] {
+  return ["@framepipe/core", ...runtimeDependenciesByKind[kind], "@framepipe/testing", "vitest"];
+}
+
 function nextSteps(scaffold: PluginScaffold): string {
   const { kind, type, packageName } = scaffold.names;
   const section = kind === "source" ? "sources" : `${kind}s`;
@@ -84,11 +93,46 @@ function nextSteps(scaffold: PluginScaffold): string {
       `  ${component}`,
     ].join("\n");
   }
-  const libraries = `@framepipe/core, @framepipe/testing, zod${kind === "source" ? ", rxjs" : ""} and vitest`;
-  return [
-    "Next:",
-    `  npx vitest run ${shown(scaffold.testFile)}   (with ${libraries} installed)`,
-    `  in a pipeline: plugins: ["./${type}.ts"]   (a path relative to the pipeline file)`,
+  const directory = dirname(scaffold.pluginFile);
+  const context = projectContext(directory, importedPackages(kind));
+  const testFile = basename(scaffold.testFile);
+  const lines = ["Next:"];
+  if (context.missing.length > 0) {
+    const missing = context.missing.join(", ");
+    if (context.framepipeRepository !== undefined) {
+      // Installing them there would not help: npm would break the repository's pnpm install, and
+      // the framepipe packages are its own workspace packages.
+      lines.push(
+        `  ${missing} ${context.missing.length === 1 ? "is" : "are"} not installed for ${shown(directory)}: the framepipe`,
+        "  repository installs its packages only in its workspace packages, so the plugin does not load and its test",
+        "  cannot run here. Move both files into your own project, which installs the framepipe packages",
+        '  (README.md, "Use framepipe in your own project"), or scaffold them there with --dir.',
+      );
+      return lines.join("\n");
+    }
+    const versions = scaffoldVersions();
+    const specs = context.missing.map((name) => `${name}@${versions[name] ?? "latest"}`);
+    lines.push(
+      `  ${addDevCommand(context.packageManager, specs)}   (${missing}: not installed for ${shown(directory)})`,
+    );
+  }
+  const cd = resolve(directory) === resolve(process.cwd()) ? "" : `cd ${shown(directory)} && `;
+  const vitest = `${cd}${execCommand(context.packageManager, `vitest run ${testFile}`)}`;
+  const config = context.vitestConfig;
+  if (config?.hasProjects) {
+    lines.push(
+      `  ${vitest}   (add ${testFile} to a project in ${shown(config.path)} first: vitest runs only the files its projects include)`,
+    );
+  } else {
+    lines.push(`  ${vitest}   (the ${kind} contract suite and the plugin's own cases)`);
+  }
+  // As a pipeline file in the working folder lists it; one beside the plugin lists "./<type>.ts".
+  const fromHere = relative(process.cwd(), scaffold.pluginFile).split(sep).join("/");
+  const listed = fromHere.startsWith("../") || isAbsolute(fromHere) ? `./${type}.ts` : `./${fromHere}`;
+  lines.push(
+    `  in a pipeline: plugins: ["${listed}"]   (a path relative to the pipeline file)`,
     `  ${component}`,
-  ].join("\n");
+    `  ${framepipeCommand()} validate <your pipeline file>`,
+  );
+  return lines.join("\n");
 }

@@ -6,6 +6,7 @@ import {
   formatConfigProblems,
   loadPipelineConfig,
   type Pipeline,
+  type PipelineSummary,
   PrometheusPipelineMetrics,
   startApiServer,
 } from "@framepipe/core";
@@ -16,6 +17,7 @@ import { cliPackageDirectory } from "../package-info.js";
 import { formatSummary } from "../run/format-summary.js";
 import { withRunRuntimeDefaults } from "../run/run-runtime-defaults.js";
 import { formatStatusLine, type StatusSample } from "../run/status-line.js";
+import { listenForStopRequests } from "../run/stop-requests.js";
 
 /** Options of `framepipe run`. */
 export interface RunCommandOptions {
@@ -25,16 +27,28 @@ export interface RunCommandOptions {
   readonly status?: boolean;
   /** Tests pass an emitter instead of the process to deliver SIGINT/SIGTERM. */
   readonly signals?: NodeJS.EventEmitter;
+  /** Drain when the parent process exits. Default: when a package manager started framepipe ({@link listenForStopRequests}). */
+  readonly watchParent?: boolean;
 }
 
-/** Exit codes of `framepipe run`. */
+/**
+ * Exit codes of `framepipe run`: `unwritten` (2) whenever accepted frames were lost, whether a
+ * forced stop left them unwritten or they failed for good (errors, dead letters); the summary
+ * says how many and why. Drops by a configured overflow policy or a filter are not losses.
+ */
 export const runExitCodes = Object.freeze({ ok: 0, failed: 1, unwritten: 2 });
+
+/** True when accepted frames were lost: left unwritten by a forced stop, or failed for good. */
+export function framesWereLost(summary: PipelineSummary): boolean {
+  return summary.unwritten > 0 || summary.failures.length > 0;
+}
 
 /**
  * `framepipe run <config>`: starts the pipeline, serves `/metrics`, `/health` and `/ready`, shows a
  * status line on a terminal (JSON logs otherwise), stops on SIGINT/SIGTERM (a second signal
- * forces) and prints the summary. Exit code 0, 1 when the pipeline failed, 2 when frames accepted
- * were left unwritten. It owns its process, so `runtime.reclaimDroppedMemory` is on unless the
+ * forces) or when the package manager that started it exits ({@link listenForStopRequests}), and
+ * prints the summary. Exit code 0, 1 when the pipeline failed, 2 when frames accepted
+ * were lost (left unwritten, or failed for good: {@link framesWereLost}). It owns its process, so `runtime.reclaimDroppedMemory` is on unless the
  * config sets it ({@link withRunRuntimeDefaults}).
  */
 export async function runCommand(configFile: string, options: RunCommandOptions, output: CliOutput): Promise<number> {
@@ -87,6 +101,7 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
         isReady: () =>
           pipeline.state === "running" ? "ready" : pipeline.state === "draining" ? "draining" : "starting",
         isHealthy: () => pipeline.state !== "failed",
+        failing: () => pipeline.stats().failing,
       });
       logger.info({ url: api.url }, "serving /metrics, /health and /ready");
     } catch (error) {
@@ -96,17 +111,12 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
     }
   }
 
-  const signals = options.signals ?? process;
-  let signalCount = 0;
-  const onSignal = (signal: string) => {
-    signalCount += 1;
-    logger.info({ signal }, signalCount === 1 ? "stopping: draining accepted frames" : "second signal: forcing stop");
-    void pipeline.stop({ reason: signal }).catch(() => {});
-  };
-  const onInterrupt = () => onSignal("SIGINT");
-  const onTerminate = () => onSignal("SIGTERM");
-  signals.on("SIGINT", onInterrupt);
-  signals.on("SIGTERM", onTerminate);
+  const stopListening = listenForStopRequests({
+    signals: options.signals ?? process,
+    logger,
+    stop: (reason) => void pipeline.stop({ reason }).catch(() => {}),
+    ...(options.watchParent === undefined ? {} : { watchParent: options.watchParent }),
+  });
 
   let statusTimer: NodeJS.Timeout | undefined;
   try {
@@ -126,7 +136,7 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
     const summary = await pipeline.done;
     clearStatus();
     output.error(formatSummary(summary));
-    return summary.unwritten > 0 ? runExitCodes.unwritten : runExitCodes.ok;
+    return framesWereLost(summary) ? runExitCodes.unwritten : runExitCodes.ok;
   } catch (error) {
     clearStatus();
     const message = error instanceof Error ? error.message : String(error);
@@ -136,8 +146,7 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
     return runExitCodes.failed;
   } finally {
     if (statusTimer) clearInterval(statusTimer);
-    signals.off("SIGINT", onInterrupt);
-    signals.off("SIGTERM", onTerminate);
+    stopListening();
     await api?.close();
   }
 }

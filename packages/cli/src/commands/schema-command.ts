@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { buildConfigJsonSchema } from "@framepipe/core";
 import type { CliOutput } from "../cli-output.js";
 import { knownPlugins } from "../known-plugins.js";
+import { formatJson } from "../scaffold/format-json.js";
 
 /**
  * `framepipe schema [--output file] [--config file]`: the JSON Schema of a whole pipeline file,
@@ -12,7 +13,7 @@ import { knownPlugins } from "../known-plugins.js";
 export async function schemaCommand(options: { output?: string; config?: string }, output: CliOutput): Promise<number> {
   const plugins = await knownPlugins(options.config, output);
   const schema = buildConfigJsonSchema(plugins.definitions);
-  const text = `${JSON.stringify(schema, null, 2)}\n`;
+  const text = formatJson(schema);
   if (options.output) {
     await writeFile(options.output, text);
     output.error(`wrote ${options.output}`);

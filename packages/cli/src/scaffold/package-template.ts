@@ -1,3 +1,4 @@
+import { lineWidth } from "./code-layout.js";
 import type { PluginNames } from "./plugin-names.js";
 import { runtimeDependenciesByKind } from "./plugin-sources.js";
 
@@ -72,6 +73,9 @@ function readme(names: PluginNames): string {
         ? "url: https://example.com/frames"
         : "minBytes: 1KiB";
   const section = kind === "source" ? "sources" : `${kind}s`;
+  // Formatters move a flow sequence that does not fit onto the next line.
+  const flow = `["${packageName}"]`;
+  const pluginsLine = `plugins: ${flow}`.length <= lineWidth ? `plugins: ${flow}` : `plugins:\n  ${flow}`;
   return `# ${packageName}
 
 A framepipe ${kind} plugin: \`type: ${type}\`.
@@ -84,7 +88,7 @@ npm install ${packageName}
 
 \`\`\`yaml
 version: 1
-plugins: ["${packageName}"]
+${pluginsLine}
 # … the rest of the pipeline
 ${section}:
   ${type}:

@@ -3,6 +3,9 @@ import type { ComponentKind } from "@framepipe/core";
 /** What a plugin name must look like: it becomes the `type:` configs use, so the same rule applies. */
 export const pluginNamePattern = /^[a-z][a-z0-9-]*$/;
 
+/** The longest plugin name: it is a `type:` in configs and part of file, package and metric names. */
+export const maxPluginNameLength = 64;
+
 /** The kinds `framepipe new plugin` accepts. */
 export const pluginKinds: readonly ComponentKind[] = ["source", "transform", "sink"];
 
@@ -26,6 +29,9 @@ export function pluginNameProblem(kind: string, name: string, scope?: string): s
   }
   if (!pluginNamePattern.test(name)) {
     return `invalid plugin name "${name}": it becomes the \`type:\` in configs, so use lowercase letters, digits and "-", starting with a letter (e.g. skip-blank)`;
+  }
+  if (name.length > maxPluginNameLength) {
+    return `invalid plugin name "${name}": at most ${maxPluginNameLength} characters`;
   }
   if (name.endsWith("-") || name.includes("--")) {
     return `invalid plugin name "${name}": no trailing or doubled "-"`;

@@ -1,3 +1,4 @@
+import { callStatement } from "./code-layout.js";
 import type { PluginNames } from "./plugin-names.js";
 import type { PluginSources } from "./plugin-sources.js";
 
@@ -32,7 +33,7 @@ export default defineSink({
       .describe("How long a request may take (e.g. 10s) before it is abandoned; it is then retried."),
   }),
   create(options, context) {
-    const sentBytes = context.metrics.counter("${snake}_sink_sent_bytes_total", "Image bytes POSTed.");
+${callStatement("    ", "const sentBytes = context.metrics.counter", [`"${snake}_sink_sent_bytes_total"`, '"Image bytes POSTed."'])}
     // Errors name the host only: the URL may carry credentials.
     const host = new URL(options.url).host;
     return {

@@ -1,3 +1,4 @@
+import { callStatement } from "./code-layout.js";
 import type { PluginNames } from "./plugin-names.js";
 import type { PluginSources } from "./plugin-sources.js";
 
@@ -31,7 +32,7 @@ export default defineSource({
     file: z.string().min(1).describe("The file to read, relative to the working directory."),
   }),
   create(options, context) {
-    const badLines = context.metrics.counter("${snake}_bad_lines_total", "Lines that were not Recall messages.");
+${callStatement("    ", "const badLines = context.metrics.counter", [`"${snake}_bad_lines_total"`, '"Lines that were not Recall messages."'])}
     let reader: Interface | undefined;
     let close = () => {};
     let paused = false;

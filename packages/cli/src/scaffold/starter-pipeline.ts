@@ -54,9 +54,9 @@ sinks:
   disk:
     type: fs
     inputs: [thumbs]
-    dir: ./frames                  # relative to the folder you run framepipe in
+    dir: ./frames # relative to the folder you run framepipe in
     path: "{recording.id}/{participant.id}-{type}/{seq}.{ext}"
-    manifest: true                 # a manifest.ndjson per stream, listing its frames
+    manifest: true # a manifest.ndjson per stream, listing its frames
     # onError: drop                # drop | dead-letter (set runtime.deadLetterDir) | fail
 
 # The defaults, for reference: uncomment a section to change it.

@@ -1,3 +1,4 @@
+import { callStatement } from "./code-layout.js";
 import type { PluginNames } from "./plugin-names.js";
 import type { PluginSources } from "./plugin-sources.js";
 
@@ -31,7 +32,7 @@ export default defineTransform({
       .describe("Frames whose encoded image is smaller than this (e.g. 1KiB) are dropped (counted as filtered)."),
   }),
   create(options, context) {
-    context.logger.debug({ minBytes: options.minBytes }, "${type} transform created");
+${callStatement("    ", "context.logger.debug", ["{ minBytes: options.minBytes }", `"${type} transform created"`])}
     return {
       // Called once per frame, in order within each stream; may be async. Return the frame, a new
       // frame, several frames, or null to drop it. A thrown error fails this frame only (onError).

@@ -1,5 +1,7 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { createFakeRecallBot } from "@framepipe/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REPEATED_SIGNAL_WINDOW_MS } from "../../src/run/stop-requests.js";
 import { randomToken, runDefaults, slowSinkPlugin, temporaryDirectory, websocketSource } from "./support/e2e-config.js";
 import { connectionClosed, type FramepipeRun, killRun, startFramepipeRun } from "./support/framepipe-process.js";
 
@@ -66,7 +68,7 @@ describe("framepipe run: shutdown", () => {
     expect(started.logs.some((line) => line.msg === "pipeline draining")).toBe(true);
   }, 30_000);
 
-  it("a second SIGTERM forces the stop, reporting what was left unwritten (exit 2)", async () => {
+  it("a second SIGTERM a second later forces the stop, reporting what was left unwritten (exit 2)", async () => {
     // A sink that would take a minute per frame: only a forced stop ends this run in time.
     const started = await startWithSlowSink(60_000);
     run = started;
@@ -74,6 +76,14 @@ describe("framepipe run: shutdown", () => {
 
     started.kill("SIGTERM");
     await started.waitForLog((line) => line.msg === "pipeline draining", "the pipeline started draining");
+    // A signal within REPEATED_SIGNAL_WINDOW_MS of the first is the same request (a package
+    // manager passing it on): it is logged, and only a later one forces.
+    started.kill("SIGTERM");
+    await started.waitForLog(
+      (line) => line.msg.startsWith("the same stop request again"),
+      "the repeated signal taken as the same request",
+    );
+    await delay(REPEATED_SIGNAL_WINDOW_MS);
     started.kill("SIGTERM");
     const exit = await started.exited;
     expect(exit.code).toBe(2);

@@ -10,10 +10,10 @@ export interface ToolRun {
 const binaries = fileURLToPath(new URL("../../../../node_modules/.bin/", import.meta.url));
 
 /**
- * Runs a tool installed at the repository root (`vitest`, `tsc`) in `cwd`, bounded by `timeoutMs`,
+ * Runs a tool installed at the repository root (`vitest`, `tsc`, `biome`) in `cwd`, bounded by `timeoutMs`,
  * without the variables the surrounding vitest run sets (a nested vitest would take them as its own).
  */
-export function runRootTool(tool: "vitest" | "tsc", args: readonly string[], cwd: string, timeoutMs: number) {
+export function runRootTool(tool: "vitest" | "tsc" | "biome", args: readonly string[], cwd: string, timeoutMs: number) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_OPTIONS"),
   );

@@ -1,9 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // One vitest project per workspace package, named after its folder, so
-// `pnpm test -- --project core` runs a single package. Examples with a test folder get a project
-// named `example-<folder>` (`--project example-demo`).
+// `npm test -- --project core` (or `pnpm exec vitest run --project core`) runs a single package.
+// Examples with a test folder get a project named `example-<folder>` (`--project example-demo`).
+// `outside` (tests/outside) installs the packed packages in a project outside the workspace.
+// Roots are absolute, so `--project` also works from a package's or an example's own folder.
 const folders = (parent: string) =>
   existsSync(new URL(`./${parent}`, import.meta.url))
     ? readdirSync(new URL(`./${parent}`, import.meta.url), { withFileTypes: true })
@@ -15,6 +18,7 @@ const projectFolders = [
   ...folders("examples")
     .filter((name) => existsSync(new URL(`./examples/${name}/test`, import.meta.url)))
     .map((name) => ({ name: `example-${name}`, root: `examples/${name}` })),
+  { name: "outside", root: "tests/outside" },
 ];
 
 export default defineConfig({
@@ -22,7 +26,7 @@ export default defineConfig({
     projects: projectFolders.map(({ name, root }) => ({
       test: {
         name,
-        root,
+        root: fileURLToPath(new URL(`./${root}`, import.meta.url)),
         include: ["test/**/*.test.ts"],
         // A package that needs a real server (sink-s3: Ceph radosgw) starts it in its own setup file.
         globalSetup: existsSync(new URL(`./${root}/vitest.setup.ts`, import.meta.url)) ? ["./vitest.setup.ts"] : [],

@@ -2,47 +2,29 @@
 // Entry point for the README's commands on a machine that has only Node 20 and npm.
 // It installs the workspace with the pinned pnpm when needed, then runs the requested task.
 // Usage: node scripts/bootstrap.mjs <test|demo|bench> [extra arguments…]
-import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ensureInstalled, pnpmCommand, run } from "./lib/pnpm.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const pnpmVersion = "10.34.9";
-const [task = "test", ...extra] = process.argv.slice(2);
-
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", shell: process.platform === "win32" });
-  if (result.error) throw result.error;
-  return result.status ?? 1;
-}
-
-function hasPinnedPnpm() {
-  const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
-  return probe.status === 0 && probe.stdout.trim() === pnpmVersion;
-}
+const [task = "test", ...given] = process.argv.slice(2);
+// `pnpm test -- --project core` hands the script a literal "--" (npm removes it): passed on to
+// vitest it would make `--project core` a file filter, and every project would run.
+const extra = given[0] === "--" ? given.slice(1) : given;
 
 // Prefer an installed pnpm of the pinned version; otherwise run it through npx, which needs only npm.
-const pnpm = hasPinnedPnpm() ? ["pnpm"] : ["npx", "--yes", `pnpm@${pnpmVersion}`];
+const pnpm = pnpmCommand();
 
 function pnpmRun(args) {
-  return run(pnpm[0], [...pnpm.slice(1), ...args]);
+  return run(pnpm[0], [...pnpm.slice(1), ...args], root);
 }
 
-function installIsCurrent() {
-  const marker = `${root}node_modules/.modules.yaml`;
-  if (!existsSync(marker)) return false;
-  return statSync(marker).mtimeMs >= statSync(`${root}pnpm-lock.yaml`).mtimeMs;
-}
-
-if (!installIsCurrent()) {
-  const status = pnpmRun(["install", "--frozen-lockfile"]);
-  if (status !== 0) process.exit(status);
-}
+const installed = ensureInstalled(root, pnpm);
+if (installed !== 0) process.exit(installed);
 
 // The S3 integration tests need Ceph radosgw, which npm cannot install; on Debian as root the
 // script installs it, elsewhere it explains what is missing (and only those tests fail).
 if (task === "test" && process.platform === "linux") {
-  run("bash", ["scripts/install-system-packages.sh"]);
+  run("bash", ["scripts/install-system-packages.sh"], root);
 }
 
 const tasks = {

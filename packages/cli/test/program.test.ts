@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/program.js";
+import { type CliActions, cliActions, runCli } from "../src/program.js";
 import { captureOutput } from "./support/capture-output.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}/pipeline.yaml`, import.meta.url));
@@ -126,5 +126,28 @@ describe("framepipe schema and plugins", () => {
     const described = JSON.parse(json.stdout()) as Array<{ type: string; options: Array<{ name: string }> }>;
     const sample = described.find((plugin) => plugin.type === "sample");
     expect(sample?.options.map((option) => option.name)).toContain("fps");
+  });
+});
+
+describe("runCli with other actions", () => {
+  it("hands each command its parsed arguments and options, and exits with what the action returns", async () => {
+    const calls: unknown[][] = [];
+    const actions: CliActions = {
+      ...cliActions,
+      simulate: async (url, options) => {
+        calls.push([url, options.participants, options.rate]);
+        return 7;
+      },
+    };
+    const argv = ["simulate", "ws://127.0.0.1:8080/recall/", "--participants", "4", "--rate", "max"];
+    expect(await runCli(argv, captureOutput(), actions)).toBe(7);
+    expect(calls).toEqual([["ws://127.0.0.1:8080/recall/", 4, "max"]]);
+  });
+
+  it("runs no action when the command line does not parse", async () => {
+    const output = captureOutput();
+    const actions: CliActions = { ...cliActions, simulate: async () => expect.unreachable() };
+    expect(await runCli(["simulate", "ws://x/", "--participant", "4"], output, actions)).not.toBe(0);
+    expect(output.stderr()).toMatch(/unknown option '--participant'[\s\S]*--participants/);
   });
 });

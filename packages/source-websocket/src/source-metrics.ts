@@ -6,7 +6,7 @@ import type { RejectionReason } from "./upgrade-auth.js";
  * Why the source closed an open connection to enforce a limit: it sent no message for
  * `idleTimeout`, or its bot already held `maxConnectionsPerBot` connections.
  */
-export type EvictionReason = "idle-timeout" | "too-many-connections-per-bot";
+export type EvictionReason = "idle-timeout" | "too-many-connections-per-bot" | "receive-budget";
 
 /** What a message turned into: a typed event, the legacy handshake, or a problem kind. */
 export type MessageOutcome = "event" | "legacy-handshake" | (string & {});
@@ -31,6 +31,8 @@ export interface WebsocketSourceStats {
   readonly truncated: Readonly<Partial<Record<TruncatedField, number>>>;
   /** Whether reading is paused (the runtime asked for backpressure). */
   readonly paused: boolean;
+  /** Bytes of messages still arriving, all connections together (bounded by `maxReceivingBytes`). */
+  readonly arrivingBytes: number;
 }
 
 /**
@@ -135,7 +137,7 @@ export class SourceMetrics {
     }
   }
 
-  snapshot(paused: boolean): WebsocketSourceStats {
+  snapshot(paused: boolean): Omit<WebsocketSourceStats, "arrivingBytes"> {
     return {
       connectionsOpen: this.#connectionsOpen,
       connectionsAccepted: this.#connectionsAccepted,

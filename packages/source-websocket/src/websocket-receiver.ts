@@ -9,6 +9,7 @@ import { ConnectionLimits } from "./connection-limits.js";
 import { ConnectionLog } from "./connection-log.js";
 import { rejectHandshake, rejectionStatus } from "./handshake-rejection.js";
 import { type PendingHandshakeRefusal, PendingHandshakes } from "./pending-handshakes.js";
+import { ReceiveBudget } from "./receive-budget.js";
 import { RejectionLog } from "./rejection-log.js";
 import { createPathMatcher, requestPathname } from "./request-path.js";
 import { SignatureReplayCache } from "./signature-replay-cache.js";
@@ -61,6 +62,7 @@ export class WebsocketReceiver {
   readonly #rejections: RejectionLog;
   readonly #connectionLog: ConnectionLog;
   readonly #limits: ConnectionLimits;
+  readonly #receiveBudget: ReceiveBudget;
   /** Only on the source's own server: an attached one's sockets are seen once their headers are in. */
   readonly #pendingHandshakes: PendingHandshakes | null;
   readonly #matchesPath: (url: string | undefined) => boolean;
@@ -87,6 +89,11 @@ export class WebsocketReceiver {
     this.#connectionLog = new ConnectionLog({ logger: settings.logger, openConnections: () => this.#connections.size });
     this.#limits = new ConnectionLimits({
       maxConnectionsPerBot: options.maxConnectionsPerBot,
+      metrics: this.#metrics,
+      logger: settings.logger,
+    });
+    this.#receiveBudget = new ReceiveBudget({
+      maxReceivingBytes: options.maxReceivingBytes,
       metrics: this.#metrics,
       logger: settings.logger,
     });
@@ -281,6 +288,7 @@ export class WebsocketReceiver {
       onBotIdentified: this.#limits.onBotIdentified,
     });
     this.#connections.add(connection);
+    this.#receiveBudget.track(connection, request.socket);
     this.#metrics.connectionOpened();
     connection.closed.then(() => {
       this.#connections.delete(connection);
@@ -402,6 +410,6 @@ export class WebsocketReceiver {
 
   /** Connection and message counters, as plain numbers. */
   stats(): WebsocketSourceStats {
-    return this.#metrics.snapshot(this.#paused);
+    return { ...this.#metrics.snapshot(this.#paused), arrivingBytes: this.#receiveBudget.arrivingBytes };
   }
 }

@@ -10,8 +10,8 @@ export const defaultMaxPayload = 16 * 1024 * 1024;
  * process is meant to serve hundreds of meetings, with room left for reconnects that overlap a
  * half-open predecessor and for idle connections until `idleTimeout` closes them. Each connection
  * costs a file descriptor and about 12 KiB of RSS while idle (measured with 1,000), up to
- * `maxPayload` more while a message is arriving; accepted frames are bounded by the runtime's
- * `maxInFlightBytes`.
+ * `maxPayload` more while a message is arriving (all of those together bounded by
+ * `maxReceivingBytes`); accepted frames are bounded by the runtime's `maxInFlightBytes`.
  */
 export const defaultMaxConnections = 1024;
 
@@ -79,6 +79,13 @@ export const websocketSourceOptionsSchema = z
     maxPayload: byteSizeSchema()
       .prefault("16MiB")
       .describe("Largest message accepted (e.g. 16MiB); a larger one closes its connection with code 1009."),
+    maxReceivingBytes: byteSizeSchema()
+      .prefault("256MiB")
+      .describe(
+        "Most bytes of messages still arriving, all connections together (each may hold up to maxPayload until its " +
+          "message is complete). Past it, the connection with the most bytes arriving is terminated and counted " +
+          "(receive-budget); Recall reconnects.",
+      ),
     maxEnvelope: byteSizeSchema()
       .prefault("256KiB")
       .describe(

@@ -21,6 +21,7 @@ describe("websocket source options", () => {
       signatureFutureTolerance: 30_000,
       allowUnauthenticated: false,
       maxPayload: 16 * 1024 * 1024,
+      maxReceivingBytes: 256 * 1024 * 1024,
       maxEnvelope: 256 * 1024,
       maxPixels: 4096 * 2304,
       maxConnections: 1024,
@@ -34,6 +35,7 @@ describe("websocket source options", () => {
     const custom = websocketSourceOptionsSchema.parse({
       secret,
       maxPayload: "32MiB",
+      maxReceivingBytes: "64MiB",
       maxEnvelope: "1MiB",
       pingInterval: "0",
       signatureTolerance: "90s",
@@ -43,6 +45,7 @@ describe("websocket source options", () => {
     });
     expect(custom).toMatchObject({
       maxPayload: 32 * 1024 * 1024,
+      maxReceivingBytes: 64 * 1024 * 1024,
       maxEnvelope: 1024 * 1024,
       pingInterval: 0,
       signatureTolerance: 90_000,

@@ -1,7 +1,8 @@
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ErrorStage } from "../errors/framepipe-error.js";
 import type { ResourceRef, VideoFrame } from "../model/video-frame.js";
+import { makeDirectory } from "../plugin/kit/make-directory.js";
 
 /** What failed, as recorded beside a dead-lettered frame. */
 export interface DeadLetterError {
@@ -96,7 +97,8 @@ export class DeadLetterWriter {
     const relativeImage = `${component}/${imageName}.${extension}`;
     const imageFile = path.join(this.directory, component, `${imageName}.${extension}`);
     const recordFile = path.join(this.directory, `${component}.ndjson`);
-    await mkdir(path.dirname(imageFile), { recursive: true });
+    // makeDirectory: a read-only disk is reported as EROFS, where a recursive mkdir says ENOENT.
+    await makeDirectory(path.dirname(imageFile));
     await writeFile(imageFile, frame.image.data);
     const line = `${JSON.stringify(deadLetterRecord(frame, error, relativeImage))}\n`;
     await this.#append(recordFile, line);

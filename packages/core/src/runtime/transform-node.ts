@@ -49,6 +49,8 @@ export class TransformNode extends LaneNode implements StreamOperatorOwner {
       const retried = await this.retry(() => process(item.frame), error);
       if (!retried.ok) {
         flow.releaseHeld(decoded);
+        // A forced stop cut the retries short: it already counted the frame as unwritten.
+        if (this.runtime.work.abandoned) return "shutdown";
         return this.#failed(item, retried.error, retried.attempts);
       }
       output = retried.value;

@@ -12,7 +12,7 @@ import { nextRetryDelay, RETRY_MAX_ATTEMPTS, RETRY_MAX_DELAY_MS, retryDelay } fr
 import { component, pipelineConfig } from "./support/config.js";
 import { settle, until } from "./support/deferred.js";
 import { InstantClock, ManualClock } from "./support/manual-clock.js";
-import { memorySource } from "./support/plugins.js";
+import { collectSink, mapTransform, memorySource } from "./support/plugins.js";
 
 /** A disk that can be filled and freed: writes fail with a transient ENOSPC while it is full. */
 function diskSink(retryFor: number) {
@@ -239,5 +239,39 @@ describe("failing sinks", () => {
     await until(() => sink.state.written.length === 1);
     expect(pipeline.stats().failing).toEqual([]);
     await pipeline.stop();
+  });
+});
+
+describe("a forced stop while a transform retries", () => {
+  it("reports the frame as unwritten, not as failed, and writes no dead letter", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "framepipe-retry-transform-"));
+    folders.push(folder);
+    let attempts = 0;
+    const flaky = mapTransform(() => {
+      attempts += 1;
+      throw markTransient(new Error("model server busy"));
+    });
+    const source = memorySource();
+    const sink = collectSink();
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        transforms: [component("work", flaky, ["src"], { onError: "dead-letter" })],
+        sinks: [component("out", sink.definition, ["work"])],
+        baseDir: folder,
+      }),
+      { clock: new ManualClock() },
+    );
+    await pipeline.start();
+    source.handle.frames(1);
+    // The first attempt failed; the backoff before the second waits on a clock that never moves.
+    await until(() => attempts === 1);
+    void pipeline.stop();
+    const summary = await pipeline.stop();
+    expect(summary).toMatchObject({ unwritten: 1, failures: [], drained: false });
+    await settle(20);
+    expect(attempts).toBe(1);
+    expect(pipeline.stats().dropped.error).toBeUndefined();
+    expect(pipeline.stats().errors).toBe(0);
   });
 });

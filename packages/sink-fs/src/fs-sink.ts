@@ -10,6 +10,7 @@ import {
   makeDirectory,
   type PluginContext,
   type ResolvedFile,
+  SeqContinuation,
   type SinkInstance,
   type StreamInfo,
   type StreamManifests,
@@ -20,7 +21,6 @@ import { DirectoryCache } from "./directory-cache.js";
 import { statLink } from "./file-operations.js";
 import { type FsSinkOptions, fsSinkOptions } from "./fs-sink-options.js";
 import { createManifestFiles, ManifestAppendError, type ManifestFile } from "./manifest-files.js";
-import { SeqContinuation } from "./seq-continuation.js";
 import { errorCode, errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";
 
 type Stage = NonNullable<WriteFailure["stage"]>;

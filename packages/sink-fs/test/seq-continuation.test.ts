@@ -1,10 +1,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FramepipeError, type SinkInstance, type VideoFrame } from "@framepipe/core";
+import { FramepipeError, nextFreeSeq, type SinkInstance, type VideoFrame } from "@framepipe/core";
 import { createRecordingContext, createTestFrame, createTestStream } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { type FsSinkOptionsInput, fsSink } from "../src/index.js";
-import { nextFreeSeq } from "../src/seq-continuation.js";
 import { tempDir, walkFiles } from "./support/temp-dir.js";
 
 /** An `isTaken` over a set of seqs that also records which seqs it was asked about. */

@@ -1,6 +1,12 @@
-import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { ErrorStage } from "@framepipe/core";
+import { type ErrorStage, streamKeyOfFrame } from "@framepipe/core";
 import type {
   CounterHandle,
   GaugeHandle,
@@ -10,9 +16,11 @@ import type {
   PluginContext,
   SinkInstance,
   StreamInfo,
+  StreamKey,
   StreamManifests,
   VideoFrame,
 } from "@framepipe/core/plugin";
+import { MAX_CONTINUED_STREAMS, SeqContinuation } from "@framepipe/core/plugin";
 import { contentTypeOf } from "./content-type.js";
 import { createManifestObjects, type ManifestStore } from "./manifest-objects.js";
 import { frameMetadata } from "./object-metadata.js";
@@ -65,6 +73,13 @@ export class S3FrameSink implements SinkInstance {
   readonly #inFlight: GaugeHandle;
   readonly #uploadSeconds: HistogramHandle;
   readonly #failures: CounterHandle;
+  /**
+   * Null with `overwrite: true`, without `{seq}` in the key template, or once HeadObject was
+   * denied (write-only credentials).
+   */
+  #continuation: SeqContinuation | null;
+  /** Streams whose first key this run was checked (insertion order: the oldest is forgotten first). */
+  readonly #checkedStreams = new Set<StreamKey>();
   #closing = false;
   #closed: Promise<void> | undefined;
 
@@ -88,6 +103,7 @@ export class S3FrameSink implements SinkInstance {
       "Failed S3 uploads, by kind of failure.",
       ["kind"],
     );
+    this.#continuation = settings.options.overwrite ? null : this.#createContinuation();
   }
 
   /** Uploads running or waiting for a slot. */
@@ -99,10 +115,93 @@ export class S3FrameSink implements SinkInstance {
     if (this.#closing) {
       throw this.#settings.context.error("write after close: the sink no longer accepts frames", { stage: "write" });
     }
-    const key = this.#settings.prefix + this.#settings.keyTemplate.render(frame);
-    await this.#slots.run(() => this.#upload(frame, key));
-    const checkpoint = this.#manifests?.add(frame, key);
+    // The check of a stream's first key takes an upload slot too: `concurrency` bounds every request.
+    const { numbered, key } = await this.#slots.run(async () => {
+      const numbered = await this.#numbered(frame);
+      const key = this.#settings.prefix + this.#settings.keyTemplate.render(numbered);
+      await this.#upload(frame, key);
+      return { numbered, key };
+    });
+    const checkpoint = this.#manifests?.add(numbered, key);
     if (checkpoint) this.#track(checkpoint);
+  }
+
+  /**
+   * The frame under its stream's numbering. The first frame of a stream in this run checks its
+   * key: an earlier run's object there moves the stream past the objects already stored (found by
+   * probing keys, O(log N) HeadObjects, once), so a restart never replaces them. Later frames of
+   * the stream reuse the offset without a request.
+   */
+  async #numbered(frame: VideoFrame): Promise<VideoFrame> {
+    const continuation = this.#continuation;
+    if (continuation === null) return frame;
+    const numbered = continuation.numbered(frame);
+    const stream = streamKeyOfFrame(frame);
+    if (this.#checkedStreams.has(stream)) return numbered;
+    if (this.#checkedStreams.size >= MAX_CONTINUED_STREAMS) {
+      const oldest = this.#checkedStreams.values().next();
+      if (!oldest.done) this.#checkedStreams.delete(oldest.value);
+    }
+    const key = this.#settings.keyTemplate.render(numbered);
+    if (!(await this.#objectExists(key))) {
+      this.#checkedStreams.add(stream);
+      return numbered;
+    }
+    const continued = await continuation.continueAfter(frame, numbered);
+    this.#checkedStreams.add(stream);
+    return continued;
+  }
+
+  #createContinuation(): SeqContinuation | null {
+    const { keyTemplate, context } = this.#settings;
+    const continuations = context.metrics.counter(
+      "s3_sink_seq_continuations_total",
+      "Times a stream's {seq} numbering moved past objects an earlier run stored (a restart in the middle of a recording).",
+    );
+    const continuation = new SeqContinuation({
+      template: keyTemplate,
+      exists: (key) => this.#objectExists(key),
+      onContinued: ({ frame, seq }) => {
+        continuations.inc();
+        const details = {
+          recordingId: frame.recording.id,
+          participantId: frame.participant.id,
+          type: frame.type,
+          seq,
+          frameSeq: frame.seq,
+        };
+        context.logger.info(details, `stream continues at seq ${seq} after a restart: earlier objects exist`);
+      },
+    });
+    return continuation.enabled ? continuation : null;
+  }
+
+  /** Whether an object exists at `key` (under the prefix): HeadObject, false on 404. */
+  async #objectExists(key: string): Promise<boolean> {
+    const { client, options, prefix, context } = this.#settings;
+    const fullKey = prefix + key;
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: fullKey }), {
+        abortSignal: context.signal,
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 403) {
+        // Write-only credentials (s3:PutObject without s3:GetObject) cannot check keys. A wrong
+        // secret is also refused with 403, and its PutObject then fails with the real reason.
+        this.#continuation = null;
+        context.logger.warn(
+          { bucket: options.bucket, key: fullKey },
+          "cannot check keys before writing (HeadObject denied: the credentials lack s3:GetObject); a restart in the " +
+            "middle of a recording may replace objects stored under the same keys. Grant s3:GetObject, or set " +
+            "overwrite: true to say that is intended",
+        );
+        return false;
+      }
+      this.#failures.inc({ kind: classifyS3Error(error).kind });
+      throw s3SinkError(error, this.#site("write", `HeadObject "${fullKey}"`));
+    }
   }
 
   async endStream(stream: StreamInfo): Promise<void> {
@@ -255,4 +354,10 @@ export class S3FrameSink implements SinkInstance {
       dropped: (lines, key) => logger.warn({ lines, key }, "manifest lines dropped: saving the manifest keeps failing"),
     };
   }
+}
+
+/** The HTTP status of an S3 error answer (HeadObject's have no body, so the status is all there is). */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === "number" ? status : undefined;
 }

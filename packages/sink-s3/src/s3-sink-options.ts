@@ -95,6 +95,14 @@ const s3SinkObject = z.strictObject({
     .min(1)
     .optional()
     .describe('Cache-Control of the objects, e.g. "max-age=31536000, immutable".'),
+  overwrite: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Replace objects an earlier run stored under the same keys. false: the first frame of each stream checks its key " +
+        "(HeadObject, once per stream and run); when it exists (framepipe restarted in the middle of a recording, and ingest " +
+        "counts {seq} from 0 again), the stream's numbering continues after the objects already there. Needs {seq} in key.",
+    ),
   manifest: z
     .boolean()
     .default(false)

@@ -40,12 +40,12 @@ describe("README.md", () => {
       const websocket = defineSource({
         type: "websocket",
         summary: "stand-in",
-        options: z.strictObject({ port: z.number().int().describe("port") }),
+        options: z.strictObject({ port: z.number().int().describe("port"), token: z.string().describe("token") }),
         create: () => ({ events$: EMPTY }),
       });
       const result = await loadPipelineConfig(file, {
         plugins: [websocket, s3Sink],
-        env: { S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" },
+        env: { S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", FRAMEPIPE_TOKEN: "dev-token-123" },
       });
       expect(result.ok ? [] : result.problems).toEqual([]);
       expect(result.ok && result.config.sinks[0]?.options).toMatchObject({

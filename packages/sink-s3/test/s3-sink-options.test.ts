@@ -15,6 +15,7 @@ describe("s3 sink options", () => {
       key: DEFAULT_KEY_TEMPLATE,
       region: "us-east-1",
       metadata: {},
+      overwrite: false,
       manifest: false,
       healthcheck: true,
     });

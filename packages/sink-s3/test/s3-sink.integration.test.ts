@@ -103,6 +103,32 @@ describe("s3 sink against Ceph radosgw", () => {
     expect((await headObject(admin, bucket, "multipart/000000.bin")).ContentType).toBe("application/octet-stream");
   });
 
+  it("after a restart continues each stream's numbering past the stored objects, replacing none", async () => {
+    const recording = { id: `restart-${Date.now()}` };
+    const firstRun = await createSink();
+    for (const frame of createTestStream({ participants: 1, frames: 4, base: { recording } })) {
+      await firstRun.write(frame);
+    }
+    await firstRun.close?.();
+    const secondRun = await createSink();
+    const restarted = createTestStream({ participants: 1, frames: 3, base: { recording } });
+    for (const frame of restarted)
+      await secondRun.write(withImage(frame, { ...frame.image, data: Buffer.from(`second-${frame.seq}`) }));
+    await secondRun.close?.();
+    const keys = await listKeys(admin, bucket, `${recording.id}/`);
+    expect(keys.map((key) => key.split("/").at(-1))).toEqual([
+      "000000.png",
+      "000001.png",
+      "000002.png",
+      "000003.png",
+      "000004.png",
+      "000005.png",
+      "000006.png",
+    ]);
+    expect((await readObject(admin, bucket, keys[4]!))?.toString("utf8")).toBe("second-0");
+    expect((await readObject(admin, bucket, keys[0]!))?.toString("utf8")).not.toBe("second-0");
+  });
+
   it("writes a manifest object per stream when the stream ends", async () => {
     const sink = await createSink({ prefix: "manifest", manifest: true });
     const frames = createTestStream({ participants: 2, frames: 3, base: { recording: { id: "rec-m" } } });

@@ -251,8 +251,8 @@ describe("s3 sink: failures", () => {
       networkError("ECONNRESET"),
     ];
     for (const failure of failures) {
-      client.beforeSend = () => {
-        throw failure;
+      client.beforeSend = (call) => {
+        if (call.command === "PutObjectCommand") throw failure;
       };
       const error = await sink.write(createTestFrame({ recording: { id: "rec" }, participant: { id: 1 } })).then(
         () => null,

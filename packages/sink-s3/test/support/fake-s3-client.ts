@@ -36,7 +36,7 @@ export function networkError(code: string, message = `connect ${code} 127.0.0.1:
 
 /**
  * An in-memory stand-in for `S3Client`, passed to the sink as the `s3Client` service. It answers
- * HeadBucket, PutObject and GetObject for one bucket, records every call, counts concurrent
+ * HeadBucket, HeadObject, PutObject and GetObject for one bucket, records every call, counts concurrent
  * calls, and lets a test hold or fail calls through `beforeSend`.
  */
 export class FakeS3Client {
@@ -103,6 +103,9 @@ export class FakeS3Client {
         this.objects.set(String(input.Key), { body: bytes, input });
         return { $metadata: metadata, ETag: '"fake"' };
       }
+      case "HeadObjectCommand":
+        if (!this.objects.has(String(input.Key))) throw s3ServiceError("NotFound", 404);
+        return { $metadata: metadata };
       case "GetObjectCommand": {
         const stored = this.objects.get(String(input.Key));
         if (!stored) throw s3ServiceError("NoSuchKey", 404);

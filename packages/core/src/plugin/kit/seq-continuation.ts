@@ -1,4 +1,7 @@
-import { type PathTemplate, type StreamKey, streamKeyOfFrame, type VideoFrame, withSeq } from "@framepipe/core";
+import type { StreamKey } from "../../model/stream-key.js";
+import { streamKeyOfFrame } from "../../model/stream-key.js";
+import { type VideoFrame, withSeq } from "../../model/video-frame.js";
+import type { PathTemplate } from "../../templates/index.js";
 
 /**
  * Continued streams remembered at once. Only streams whose files collided with earlier ones have
@@ -25,7 +28,7 @@ export interface SeqContinued {
 export interface SeqContinuationOptions {
   /** The sink's path template; continuation is on only when it contains `{seq}`. */
   readonly template: PathTemplate;
-  /** Whether a rendered path (relative to the root) exists. Rejects for errors other than "no such file". */
+  /** Whether a rendered path (relative to the root, or an object key) exists. Rejects for errors other than "no such file". */
   readonly exists: (relativePath: string) => Promise<boolean>;
   /** Told of each move, for the log line and the metric. */
   readonly onContinued?: (event: SeqContinued) => void;

@@ -39,8 +39,17 @@ describe("websocket source flow control and lifecycle", () => {
     const png = paddedPng(1024 * 1024);
     let backpressure = 0;
     const waiters: Array<() => void> = [];
-    const nextBackpressure = () => new Promise<void>((resolve) => waiters.push(resolve));
-    const firstBlock = nextBackpressure();
+    // Resolves once the bot has started its `count`-th backpressure wait, even if that happened
+    // before this was called (the bot can block on the slow reading before the test pauses).
+    const backpressureWaits = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (backpressure >= count) resolve();
+          else waiters.push(check);
+        };
+        check();
+      });
+    const firstBlock = backpressureWaits(1);
     const bot = createFakeRecallBot({
       url: source.url,
       token,
@@ -64,9 +73,8 @@ describe("websocket source flow control and lifecycle", () => {
     expect(source.source.stats()).toMatchObject({ paused: true, connectionsOpen: 1, bytesReceived: 0 });
     source.source.resume();
     await source.waitForEvents(10);
-    const secondBlock = nextBackpressure();
     source.source.pause();
-    await secondBlock;
+    await backpressureWaits(2);
     expect(frameCount(source)).toBeLessThan(64);
     source.source.resume();
     const report = await running;

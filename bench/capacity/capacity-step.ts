@@ -1,10 +1,11 @@
 import { loadavg } from "node:os";
 import { histogramDelta, histogramQuantile, shareAbove } from "./latency-histogram.js";
 import {
+  descendantsRssBytes,
   machineCpuSeconds,
   mainThreadCpuSeconds,
-  processCpuSeconds,
   processMemory,
+  processTreeCpuSeconds,
   tryProcessCpuSeconds,
 } from "./process-stats.js";
 import type { ReceiverCounters, ReceiverName, ReceiverUnderTest } from "./receiver-under-test.js";
@@ -90,6 +91,8 @@ export interface StepResult {
     readonly rssEndMiB: number;
     /** Peak RSS of the receiver process over its whole life (VmHWM). */
     readonly peakRssMiB: number;
+    /** Peak resident memory of the processes the receiver started (the video encoders) together; 0 for none. */
+    readonly descendantsPeakRssMiB: number;
     readonly growthMiBPerSecond: number;
     /** [seconds into the window, RSS MiB], about once a second. */
     readonly samples: ReadonlyArray<readonly [number, number]>;
@@ -143,7 +146,8 @@ async function snapshot(receiver: ReceiverUnderTest, senders: SenderPool): Promi
   const [counters, sender, receiverCpu, receiverMainCpu, senderCpus, machine] = await Promise.all([
     receiver.counters(),
     senders.count(),
-    processCpuSeconds(receiver.pid),
+    // With its encoders, for receivers that start any (video); the same as its own CPU otherwise.
+    processTreeCpuSeconds(receiver.pid),
     mainThreadCpuSeconds(receiver.pid),
     Promise.all(senders.pids.map(tryProcessCpuSeconds)),
     machineCpuSeconds(),
@@ -199,8 +203,10 @@ export async function runStep(
     const samples: Array<readonly [number, number]> = [];
     let rssStart = 0;
     let rssEnd = 0;
+    let descendantsPeak = 0;
     while (Date.now() < windowEnd) {
       const { rssBytes } = await processMemory(receiver.pid);
+      descendantsPeak = Math.max(descendantsPeak, await descendantsRssBytes(receiver.pid));
       if (samples.length === 0) rssStart = rssBytes;
       rssEnd = rssBytes;
       samples.push([round((Date.now() - before.at) / 1000), round(rssBytes / mebibyte)]);
@@ -263,6 +269,7 @@ export async function runStep(
         rssStartMiB: round(rssStart / mebibyte),
         rssEndMiB: round(rssEnd / mebibyte),
         peakRssMiB: round(memory.peakRssBytes / mebibyte),
+        descendantsPeakRssMiB: round(descendantsPeak / mebibyte),
         growthMiBPerSecond: round((rssEnd - rssStart) / mebibyte / Math.max(1, samples.at(-1)?.[0] ?? 1), 2),
         samples,
       },

@@ -22,8 +22,11 @@ export function cliNodeFlags(): string[] {
 }
 const token = "bench-capacity-token";
 
-/** What the receivers do with each frame: resize it to a 320×180 JPEG, or store the PNG as it came. */
-export type CapacityPipeline = "resize" | "passthrough";
+/**
+ * What the receivers do with each frame: resize it to a 320×180 JPEG, store the PNG as it came,
+ * or encode it into its stream's mp4 (one ffmpeg libx264 per stream, bench/video-throughput.ts).
+ */
+export type CapacityPipeline = "resize" | "passthrough" | "video";
 
 /**
  * The pipeline under test, as a user would write it: the websocket source, a resize to a 320×180
@@ -47,7 +50,7 @@ export function capacityConfig(options: {
     `    port: ${options.wsPort}`,
     "    path: /recall/",
     `    token: ${token}`,
-    ...(options.pipeline === "passthrough"
+    ...(options.pipeline === "passthrough" || options.pipeline === "video"
       ? []
       : [
           "transforms:",
@@ -60,9 +63,20 @@ export function capacityConfig(options: {
         ]),
     "sinks:",
     "  disk:",
-    "    type: fs",
-    `    inputs: [${options.pipeline === "passthrough" ? "recall" : "thumbs"}]`,
-    `    dir: ${JSON.stringify(options.outputDir)}`,
+    ...(options.pipeline === "video"
+      ? [
+          // Every default of the video sink (mp4, libx264 veryfast, 2 fps, -threads 1) but the
+          // encoder cap, raised so that no stream is ever cut into segments during a step.
+          "    type: video",
+          "    inputs: [recall]",
+          `    dir: ${JSON.stringify(options.outputDir)}`,
+          "    maxEncoders: 1000",
+        ]
+      : [
+          "    type: fs",
+          `    inputs: [${options.pipeline === "passthrough" ? "recall" : "thumbs"}]`,
+          `    dir: ${JSON.stringify(options.outputDir)}`,
+        ]),
     "runtime:",
     // Only so that a step ends quickly: the drain at the end is not measured.
     "  shutdownTimeout: 10s",

@@ -11,8 +11,10 @@
  * histogram (receive → file written) with framepipe's bucket bounds, and the exact latencies of
  * the current window, served as JSON on `GET /stats` (`GET /window` starts a new window).
  */
+import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
+import type { Writable } from "node:stream";
 import sharp from "sharp";
 import { WebSocketServer } from "ws";
 import { latencyBuckets } from "./latency-histogram.js";
@@ -22,12 +24,66 @@ if (
   wsPort === undefined ||
   statsPort === undefined ||
   outputDir === undefined ||
-  !/^(resize|passthrough)$/.test(pipeline)
+  !/^(resize|passthrough|video)$/.test(pipeline)
 ) {
-  console.error("usage: minimal-receiver.ts <wsPort> <statsPort> <outputDir> [resize|passthrough]");
+  console.error("usage: minimal-receiver.ts <wsPort> <statsPort> <outputDir> [resize|passthrough|video]");
   process.exit(1);
 }
 const resize = pipeline === "resize";
+
+/**
+ * Pipeline `video`: Recall's sample receiver done right. One `ffmpeg -f image2pipe` (libx264
+ * veryfast, zerolatency, fragmented mp4, the video sink's own settings) per stream, keyed by
+ * recording, participant and type, started on the stream's first frame; each PNG is written to its
+ * stdin in arrival order, and a frame counts as written once stdin took it (`write()` honoured:
+ * after `drain` when it returned false). No timing (one image per frame), no gap filling.
+ */
+interface Encoder {
+  readonly stdin: Writable;
+  /** The previous frame's write: frames of a stream go to ffmpeg one after another. */
+  tail: Promise<void>;
+}
+const encoders = new Map<string, Encoder>();
+
+function encoderFor(stream: string): Encoder {
+  let encoder = encoders.get(stream);
+  if (!encoder) {
+    const filter =
+      "scale=480:360:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=480:360:(ow-iw)/2:(oh-ih)/2,format=yuv420p";
+    const child = spawn(
+      "ffmpeg",
+      [
+        ...["-hide_banner", "-nostdin", "-loglevel", "error", "-probesize", "32", "-analyzeduration", "0"],
+        ...["-f", "image2pipe", "-framerate", "2", "-c:v", "png", "-i", "pipe:0", "-an"],
+        ...(stream.endsWith("-screenshare") ? ["-vf", filter.replaceAll("480:360", "1280:720")] : ["-vf", filter]),
+        ...["-c:v", "libx264", "-threads", "1", "-preset", "veryfast", "-tune", "zerolatency", "-crf", "28"],
+        ...["-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000"],
+        ...["-f", "mp4", "-flush_packets", "1", "-y", `${outputDir}/${stream}.mp4`],
+      ],
+      { stdio: ["pipe", "ignore", "inherit"] },
+    );
+    child.stdin.on("error", () => {});
+    encoder = { stdin: child.stdin, tail: Promise.resolve() };
+    encoders.set(stream, encoder);
+  }
+  return encoder;
+}
+
+function pipeToEncoder(stream: string, png: Buffer): Promise<void> {
+  const encoder = encoderFor(stream);
+  const written = encoder.tail.then(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        if (encoder.stdin.write(png)) resolve();
+        else {
+          encoder.stdin.once("drain", resolve);
+          encoder.stdin.once("error", reject);
+        }
+      }),
+  );
+  encoder.tail = written.catch(() => {});
+  return written;
+}
 
 let received = 0;
 let writtenCount = 0;
@@ -66,13 +122,16 @@ server.on("connection", (socket) => {
     const stream = `${message.data.recording.id}-${frame.participant.id}-${frame.type}`;
     const number = nextNumber.get(stream) ?? 0;
     nextNumber.set(stream, number + 1);
-    const stored = resize
-      ? sharp(png)
-          .resize({ width: 320, height: 180, fit: "inside", withoutEnlargement: true })
-          .jpeg()
-          .toBuffer()
-          .then((jpeg) => writeFile(`${outputDir}/${stream}-${number}.jpg`, jpeg))
-      : writeFile(`${outputDir}/${stream}-${number}.png`, png);
+    const stored =
+      pipeline === "video"
+        ? pipeToEncoder(stream, png)
+        : resize
+          ? sharp(png)
+              .resize({ width: 320, height: 180, fit: "inside", withoutEnlargement: true })
+              .jpeg()
+              .toBuffer()
+              .then((jpeg) => writeFile(`${outputDir}/${stream}-${number}.jpg`, jpeg))
+          : writeFile(`${outputDir}/${stream}-${number}.png`, png);
     stored.then(
       () => {
         writtenCount += 1;
@@ -117,4 +176,8 @@ const stats = createServer((request, response) => {
 server.on("listening", () => {
   stats.listen(Number(statsPort), "127.0.0.1", () => console.log("listening"));
 });
-process.on("SIGTERM", () => process.exit(0));
+process.on("SIGTERM", () => {
+  // Close every encoder's input, so each ffmpeg finishes its file (and is not left running).
+  for (const encoder of encoders.values()) encoder.stdin.end();
+  process.exit(0);
+});

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** Linux clock ticks per second (`getconf CLK_TCK`), 100 on every common kernel build. */
 const clockTicksPerSecond = 100;
@@ -78,4 +78,51 @@ export async function waitForQuietMachine(
     busyPercent = await machineBusyPercent(2000);
   }
   return { waitedSeconds: Math.round((Date.now() - started) / 1000), busyPercent: Math.round(busyPercent) };
+}
+
+/** Ids of every process below `pid` (children, grandchildren, …), from /proc; empty when it has none. */
+export async function descendantPids(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  const visit = async (parent: number): Promise<void> => {
+    const tasks = await readdir(`/proc/${parent}/task`).catch(() => [] as string[]);
+    for (const task of tasks) {
+      const children = await readFile(`/proc/${parent}/task/${task}/children`, "utf8").catch(() => "");
+      for (const child of children.trim().split(/\s+/).filter(Boolean).map(Number)) {
+        found.push(child);
+        await visit(child);
+      }
+    }
+  };
+  await visit(pid);
+  return found;
+}
+
+/**
+ * CPU seconds of a process and everything it started: its own, its reaped children's (cutime,
+ * cstime) and those of its descendants still running (the video receivers' ffmpeg encoders).
+ * For a process without children it equals {@link processCpuSeconds}.
+ */
+export async function processTreeCpuSeconds(pid: number): Promise<number> {
+  const withChildren = async (id: number): Promise<number> => {
+    const stat = await readFile(`/proc/${id}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime, cutime, cstime: indexes 11 to 14 after the name.
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / clockTicksPerSecond;
+  };
+  const own = await withChildren(pid);
+  const descendants = await Promise.all((await descendantPids(pid)).map((id) => withChildren(id).catch(() => 0)));
+  return descendants.reduce((sum, seconds) => sum + seconds, own);
+}
+
+/** Resident memory of the processes below `pid` together (its encoders), in bytes. */
+export async function descendantsRssBytes(pid: number): Promise<number> {
+  const sizes = await Promise.all(
+    (await descendantPids(pid)).map((id) =>
+      processMemory(id).then(
+        (memory) => memory.rssBytes,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.reduce((sum, bytes) => sum + bytes, 0);
 }

@@ -37,7 +37,10 @@ function option(flag: string): string | undefined {
 function parseLoads(text: string): FixedLoad[] {
   return text.split(",").map((pair) => {
     const [pipeline, participants] = pair.split(":");
-    if ((pipeline !== "passthrough" && pipeline !== "resize") || !Number.isInteger(Number(participants))) {
+    if (
+      (pipeline !== "passthrough" && pipeline !== "resize" && pipeline !== "video") ||
+      !Number.isInteger(Number(participants))
+    ) {
       throw new Error(`--loads takes pipeline:participants pairs such as passthrough:96,resize:32, got ${pair}`);
     }
     return { pipeline, participants: Number(participants) };

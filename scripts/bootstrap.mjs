@@ -2,6 +2,7 @@
 // Entry point for the README's commands on a machine that has only Node 20 and npm.
 // It installs the workspace with the pinned pnpm when needed, then runs the requested task.
 // Usage: node scripts/bootstrap.mjs <test|demo|bench> [extra arguments…]
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ensureInstalled, pnpmCommand, run } from "./lib/pnpm.mjs";
 
@@ -25,6 +26,18 @@ if (installed !== 0) process.exit(installed);
 // script installs it, elsewhere it explains what is missing (and only those tests fail).
 if (task === "test" && process.platform === "linux") {
   run("bash", ["scripts/install-system-packages.sh"], root);
+}
+
+// The demo also writes one mp4 per participant stream with the system ffmpeg: on Debian as root it
+// is installed with apt when missing; elsewhere the demo says how to install it and runs without videos.
+if (task === "demo" && process.platform === "linux") {
+  const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+  if (!has("ffmpeg") && has("apt-get") && process.getuid?.() === 0) {
+    console.error("installing ffmpeg for the demo's videos (apt-get install ffmpeg)…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "ffmpeg"], { stdio: "inherit", env });
+  }
 }
 
 const tasks = {

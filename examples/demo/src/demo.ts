@@ -8,9 +8,13 @@ import type { DemoOptions } from "./demo-options.js";
 import { formatFramesTree, readStreamOutputs, type StreamOutput } from "./frames-tree.js";
 import { type PipelineExit, type PipelineProcess, startPipelineProcess } from "./pipeline-process.js";
 import { formatSimulatorReport } from "./simulator-report.js";
+import { formatVideos, readVideoOutputs, type VideoOutput, videoUnavailable } from "./videos-report.js";
 
-/** The pipeline the demo runs: websocket → resize 320×180 JPEG → fs with manifests. */
+/** The pipeline the demo runs without ffmpeg: websocket → resize 320×180 JPEG → fs with manifests. */
 export const demoPipelineFile = fileURLToPath(new URL("../pipeline.yaml", import.meta.url));
+
+/** The pipeline the demo runs when ffmpeg is installed: the same, plus one mp4 per participant stream. */
+export const demoVideoPipelineFile = fileURLToPath(new URL("../pipeline-video.yaml", import.meta.url));
 
 /** Marks a folder as the demo's own, so a later run may empty it. */
 const markerFile = ".framepipe-demo";
@@ -21,6 +25,10 @@ export interface DemoResult {
   /** Empty when every frame the simulator sent was written and both sides ended cleanly. */
   readonly problems: readonly string[];
   readonly streams: readonly StreamOutput[];
+  /** The videos written; empty when ffmpeg was missing (see `videoProblem`). */
+  readonly videos: readonly VideoOutput[];
+  /** Why no videos were made (ffmpeg missing, and how to install it), or null. */
+  readonly videoProblem: string | null;
   readonly report: FakeRecallBotReport | null;
   readonly pipelineExit: PipelineExit | null;
 }
@@ -67,7 +75,19 @@ async function writtenSoFar(pipeline: PipelineProcess): Promise<string> {
 
 function check(options: DemoOptions, result: Omit<DemoResult, "problems">): string[] {
   const problems: string[] = [];
-  const { report, pipelineExit, streams } = result;
+  const { report, pipelineExit, streams, videos } = result;
+  if (result.videoProblem === null) {
+    for (const stream of streams) {
+      const file = `${stream.recording}/${stream.participant}-${stream.type}.mp4`;
+      const video = videos.find((candidate) => candidate.file === file);
+      if (!video) problems.push(`no video ${file} for ${stream.participant}/${stream.type}`);
+      else if (!video.complete || video.framesIn !== stream.frames) {
+        problems.push(
+          `${file}: ${video.framesIn} of ${stream.frames} frames encoded${video.complete ? "" : ", incomplete"}`,
+        );
+      }
+    }
+  }
   if (report && report.outcome !== "completed") problems.push(`the simulator ended "${report.outcome}"`);
   if (pipelineExit && pipelineExit.code !== 0) {
     problems.push(`framepipe run exited with code ${pipelineExit.code ?? pipelineExit.signal}`);
@@ -98,21 +118,27 @@ export async function runDemo(options: DemoOptions, print: (text: string) => voi
   const base = process.cwd();
   await prepareOutput(options.output);
   const frames = join(options.output, "frames");
+  const videosDir = join(options.output, "videos");
   const token = randomBytes(16).toString("hex");
+  const videoProblem = await videoUnavailable();
+  const pipelineFile = videoProblem === null ? demoVideoPipelineFile : demoPipelineFile;
   print(
     `framepipe demo: ${options.participants} participants (${options.screenshare} sharing a screen), ` +
       `${options.duration} s at ${fps} fps, realistic Recall frames\n` +
-      `  pipeline  ${relative(base, demoPipelineFile)}: websocket → resize 320×180 JPEG → fs\n` +
+      `  pipeline  ${relative(base, pipelineFile)}: websocket → resize 320×180 JPEG → fs` +
+      `${videoProblem === null ? ", and websocket → video (one mp4 per participant stream)" : ""}\n` +
       `  output    ${relative(base, options.output) || "."}/`,
   );
 
+  if (videoProblem !== null) print(`videos: ${videoProblem}`);
   const pipeline = await startPipelineProcess({
-    config: demoPipelineFile,
+    config: pipelineFile,
     cwd: options.output,
-    env: { FRAMEPIPE_TOKEN: token, FRAMEPIPE_DEMO_FRAMES: frames },
+    env: { FRAMEPIPE_TOKEN: token, FRAMEPIPE_DEMO_FRAMES: frames, FRAMEPIPE_DEMO_VIDEOS: videosDir },
     logFile: join(options.output, "framepipe.log"),
   });
   print(`framepipe run: listening on ${pipeline.websocketUrl} (metrics: ${pipeline.apiUrl}/metrics)`);
+  print(`live preview: open ${pipeline.apiUrl}/preview/ while the demo runs`);
 
   const interrupted = new AbortController();
   const onInterrupt = () => interrupted.abort();
@@ -158,9 +184,12 @@ export async function runDemo(options: DemoOptions, print: (text: string) => voi
 
   const streams = await readStreamOutputs(frames);
   print(`\nwhere the frames went:\n${formatFramesTree(frames, base, streams)}`);
+  const videos = videoProblem === null ? await readVideoOutputs(videosDir) : [];
+  if (videoProblem === null)
+    print(`\nthe videos, one per participant stream:\n${formatVideos(videosDir, base, videos)}`);
   print(`\nframepipe's summary:\n${pipelineExit.stderr.trim()}`);
   print(`\n${formatSimulatorReport(report)}`);
   print(`\npipeline logs: ${relative(base, join(options.output, "framepipe.log"))}`);
-  const problems = check(options, { streams, report, pipelineExit });
-  return { problems, streams, report, pipelineExit };
+  const problems = check(options, { streams, videos, videoProblem, report, pipelineExit });
+  return { problems, streams, videos, videoProblem, report, pipelineExit };
 }

@@ -1,7 +1,9 @@
 import { type AnyPluginDefinition, builtinPlugins } from "@framepipe/core";
 import fsSink from "@framepipe/sink-fs";
+import previewSink from "@framepipe/sink-preview";
 import recordSink from "@framepipe/sink-record";
 import s3Sink from "@framepipe/sink-s3";
+import videoSink from "@framepipe/sink-video";
 import replaySource from "@framepipe/source-replay";
 import websocketSource from "@framepipe/source-websocket";
 import { plugins as imagePlugins } from "@framepipe/transform-resize";
@@ -21,6 +23,8 @@ const officialPackages: readonly OfficialPackage[] = [
   { name: "@framepipe/sink-fs", plugins: [fsSink] },
   { name: "@framepipe/sink-s3", plugins: [s3Sink] },
   { name: "@framepipe/sink-record", plugins: [recordSink] },
+  { name: "@framepipe/sink-preview", plugins: [previewSink] },
+  { name: "@framepipe/sink-video", plugins: [videoSink] },
 ];
 
 /**

@@ -39,10 +39,13 @@ describe("README.md", () => {
     const websocket = defineSource({
       type: "websocket",
       summary: "stand-in",
-      options: z.strictObject({ port: z.number().int().describe("port") }),
+      options: z.strictObject({ port: z.number().int().describe("port"), token: z.string().describe("token") }),
       create: () => ({ events$: EMPTY }),
     });
-    const result = await loadPipelineConfig(file, { plugins: [websocket, fsSink] });
+    const result = await loadPipelineConfig(file, {
+      plugins: [websocket, fsSink],
+      env: { FRAMEPIPE_TOKEN: "dev-token-123" },
+    });
     expect(result.ok ? [] : result.problems).toEqual([]);
     expect(result.ok && result.config.sinks[0]?.options).toMatchObject({ dir: "./frames", manifest: true });
   });

@@ -215,6 +215,7 @@ describe("the installed packages", () => {
       "cli",
       "core",
       "sink-fs",
+      "sink-preview",
       "sink-record",
       "sink-s3",
       "source-replay",

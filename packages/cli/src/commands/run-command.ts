@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import {
+  ApiRoutes,
   type ApiServer,
   createLogger,
   createPipeline,
@@ -83,9 +84,11 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
 
   const metrics = new PrometheusPipelineMetrics();
   collectDefaultMetrics({ register: metrics.registry, prefix: "framepipe_" });
+  // Plugins (the preview sink) mount their pages on the API listener through this registry.
+  const apiRoutes = config.api.port === null ? undefined : new ApiRoutes({ host: config.api.host });
   let pipeline: Pipeline;
   try {
-    pipeline = await createPipeline(config, { logger, metrics });
+    pipeline = await createPipeline(config, { logger, metrics, services: { apiRoutes } });
   } catch (error) {
     output.error(error instanceof Error ? error.message : String(error));
     return runExitCodes.failed;
@@ -102,8 +105,12 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
           pipeline.state === "running" ? "ready" : pipeline.state === "draining" ? "draining" : "starting",
         isHealthy: () => pipeline.state !== "failed",
         failing: () => pipeline.stats().failing,
+        ...(apiRoutes ? { routes: apiRoutes } : {}),
       });
       logger.info({ url: api.url }, "serving /metrics, /health and /ready");
+      for (const prefix of apiRoutes?.prefixes ?? []) {
+        logger.info({ url: `${api.url}${prefix}/` }, `serving ${prefix}: open ${api.url}${prefix}/`);
+      }
     } catch (error) {
       output.error(error instanceof Error ? error.message : String(error));
       await pipeline.stop({ reason: "api failed to start" });
@@ -118,6 +125,11 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
     ...(options.watchParent === undefined ? {} : { watchParent: options.watchParent }),
   });
 
+  // The first preview sink's page, shown on the status line (the startup log names every route).
+  const previewPath = config.sinks.find((sink) => sink.definition.type === "preview")?.options as
+    | { path?: string }
+    | undefined;
+  const previewUrl = api && previewPath?.path ? `${api.url}${previewPath.path}/` : undefined;
   let statusTimer: NodeJS.Timeout | undefined;
   try {
     await pipeline.start();
@@ -127,7 +139,7 @@ export async function runCommand(configFile: string, options: RunCommandOptions,
         const stats = pipeline.stats();
         // Each participant may hold up to `queue` frames per stream; two streams at most.
         const capacity = config.runtime.queue * 2 * Math.max(1, stats.activeGroups);
-        const next = formatStatusLine(stats, sample, Date.now(), capacity);
+        const next = formatStatusLine(stats, sample, Date.now(), capacity, previewUrl);
         sample = next.sample;
         process.stderr.write(`\r\x1b[K${next.line}`);
       }, 1000);

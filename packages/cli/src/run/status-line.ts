@@ -9,13 +9,14 @@ export interface StatusSample {
 
 /**
  * One line describing a running pipeline: participants, frames/s in and out, drops, queue fill
- * and in-flight megabytes.
+ * and in-flight megabytes, then the live preview's address when a `preview` sink serves one.
  */
 export function formatStatusLine(
   stats: PipelineStats,
   previous: StatusSample,
   now: number,
   queueCapacity: number,
+  previewUrl?: string,
 ): { line: string; sample: StatusSample } {
   const seconds = Math.max((now - previous.at) / 1000, 0.001);
   const rateIn = (stats.received - previous.received) / seconds;
@@ -25,6 +26,7 @@ export function formatStatusLine(
   const line =
     `${stats.state}  participants ${stats.activeGroups}  in ${rateIn.toFixed(1)}/s  out ${rateOut.toFixed(1)}/s` +
     `  dropped ${drops}  errors ${stats.errors}  queue ${stats.queueDepth} (${fill.toFixed(0)}%)` +
-    `  in flight ${(stats.inFlightBytes / 2 ** 20).toFixed(1)} MB`;
+    `  in flight ${(stats.inFlightBytes / 2 ** 20).toFixed(1)} MB` +
+    (previewUrl === undefined ? "" : `  preview ${previewUrl}`);
   return { line, sample: { at: now, received: stats.received, written: stats.written } };
 }

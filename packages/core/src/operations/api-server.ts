@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { FramepipeError } from "../errors/framepipe-error.js";
 import type { FailingSink } from "../runtime/pipeline-types.js";
+import type { ApiRoutes } from "./api-routes.js";
 
 /** Where a pipeline is in its life, as `/ready` reports it. */
 export type ReadinessState = "starting" | "ready" | "draining";
@@ -33,6 +34,12 @@ export interface ApiServerOptions {
    * server is not closed by {@link ApiServer.close}; only the routes are removed.
    */
   readonly server?: Server;
+  /**
+   * Routes plugins mount (the `preview` sink's `/preview`): a request whose path no built-in route
+   * answers goes to the handler of the {@link ApiRoutes} prefix covering it, looked up per request,
+   * so routes mounted or removed while serving take effect at once. Default: none.
+   */
+  readonly routes?: ApiRoutes;
 }
 
 /** A running API endpoint. */
@@ -77,7 +84,14 @@ function readinessOf(options: ApiServerOptions): ReadinessState {
 
 async function answer(options: ApiServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = pathOf(request);
-  if (!routes.has(path)) return sendJson(response, request, 404, { error: "not found", routes: [...routes] });
+  if (!routes.has(path)) {
+    const mounted = options.routes?.find(path);
+    if (mounted) return mounted(request, response);
+    return sendJson(response, request, 404, {
+      error: "not found",
+      routes: [...routes, ...(options.routes?.prefixes ?? [])],
+    });
+  }
   if (request.method !== "GET" && request.method !== "HEAD") {
     response.setHeader("allow", "GET, HEAD");
     return sendJson(response, request, 405, { error: "method not allowed" });
@@ -142,7 +156,8 @@ function attach(server: Server, options: ApiServerOptions): ApiServer {
   const previous = server.listeners("request") as RequestListener[];
   server.removeAllListeners("request");
   const listener: RequestListener = (request, response) => {
-    if (routes.has(pathOf(request)) || previous.length === 0) return handler(request, response);
+    const path = pathOf(request);
+    if (routes.has(path) || options.routes?.find(path) || previous.length === 0) return handler(request, response);
     for (const other of previous) other.call(server, request, response);
   };
   server.on("request", listener);
@@ -168,7 +183,8 @@ function attach(server: Server, options: ApiServerOptions): ApiServer {
  * `registry`), `GET /health` (200 `{"status":"ok"}`, 200 `{"status":"degraded"}` naming the
  * failing sinks, or 503 once the pipeline failed) and `GET /ready` (200 `{"status":"ready"}`, or
  * 503 `{"status":"starting"|"draining"|"failing"}` so load balancers stop sending work during
- * startup, drain, and while a sink fails). Other paths answer 404, other methods 405.
+ * startup, drain, and while a sink fails). Paths under a prefix mounted in `routes` go to its
+ * handler; other paths answer 404, other methods 405.
  *
  * Listens on `host:port` (port 0 picks a free port), or, given `server`, serves from that
  * existing server. A port that cannot be used rejects with a {@link FramepipeError}.

@@ -1,4 +1,11 @@
 export {
+  type ApiRouteHandler,
+  ApiRoutes,
+  type ApiRoutesOptions,
+  apiRoutesService,
+  isLoopbackHost,
+} from "./api-routes.js";
+export {
   type ApiServer,
   type ApiServerOptions,
   type ReadinessState,

@@ -10,6 +10,13 @@ export { FramepipeError, isTransientError, markTransient } from "../errors/frame
 export type { GroupEndReason, GroupInfo, GroupKey, StreamInfo, StreamKey } from "../model/stream-key.js";
 export type * from "../model/video-frame.js";
 export { withImage, withParticipant } from "../model/video-frame.js";
+export {
+  type ApiRouteHandler,
+  ApiRoutes,
+  type ApiRoutesOptions,
+  apiRoutesService,
+  isLoopbackHost,
+} from "../operations/api-routes.js";
 export type { DropReason } from "../runtime/pipeline-metrics.js";
 export { createSilentLogger, type LogFunction, type Logger } from "../services/logger.js";
 export {

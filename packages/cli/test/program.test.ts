@@ -71,6 +71,22 @@ describe("framepipe validate", () => {
     );
   });
 
+  it("runs each plugin's own check: a video sink without its ffmpeg fails, naming what is missing and how to install it", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", fixture("videos-without-ffmpeg")], output)).toBe(1);
+    expect(output.stderr()).toMatch(
+      /pipeline\.yaml sinks\.videos: ffmpeg was not found \("\/nonexistent\/bin\/ffmpeg"\): install the system ffmpeg \(Debian\/Ubuntu: apt-get install ffmpeg/,
+    );
+    expect(output.stderr()).toMatch(/the config is valid, but 1 thing it needs is missing here/);
+    expect(output.stdout()).not.toMatch(/valid/);
+  });
+
+  it("passes a video sink whose ffmpeg has the chosen encoder", async () => {
+    const output = captureOutput();
+    expect(await runCli(["validate", fixture("videos")], output)).toBe(0);
+    expect(output.stdout()).toMatch(/videos\s+video/);
+  });
+
   it("exits 1 with a clear message for a missing file", async () => {
     const output = captureOutput();
     expect(await runCli(["validate", "does-not-exist.yaml"], output)).toBe(1);

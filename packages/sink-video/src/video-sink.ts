@@ -535,5 +535,10 @@ export const videoSink = defineSink({
   options: videoSinkOptions,
   // Writes wait on ffmpeg processes, not on this one's CPU: let many streams wait at once.
   concurrency: 32,
+  // framepipe validate: is the ffmpeg these options need here, with their encoder?
+  check: async (options) => {
+    const found = await checkFfmpeg(ffmpegExecutable(options), ENCODER_BY_CODEC[effectiveCodec(options)]);
+    return found.ok ? [] : [found.problem];
+  },
   create: (options, context) => createVideoSink(options, context),
 });

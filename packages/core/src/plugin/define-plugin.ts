@@ -133,6 +133,13 @@ export interface PluginDefinitionInput<Kind extends ComponentKind, Schema extend
    * applies); an I/O-bound sink (uploads) declares more so slow round trips overlap.
    */
   readonly concurrency?: number;
+  /**
+   * Checks what the options need outside the config file, without starting or writing anything:
+   * a program on PATH with the right encoder, say. `framepipe validate` reports every problem
+   * returned (one line each, saying what is missing and how to get it) beside the config's own,
+   * so a deployment learns of them before it starts. `create` must still check for itself.
+   */
+  readonly check?: (options: z.output<Schema>) => Awaitable<readonly string[]>;
   /** Builds a running instance from validated options. */
   create(options: z.output<Schema>, context: PluginContext<Deps>): Awaitable<InstanceByKind[Kind]>;
 }
@@ -172,6 +179,9 @@ function define<Kind extends ComponentKind, Schema extends z.ZodType, Deps exten
     throw new TypeError(
       `[framepipe] plugin ${kind}:${input.type} declares concurrency ${input.concurrency}: use 1 or more`,
     );
+  }
+  if (input.check !== undefined && typeof input.check !== "function") {
+    throw new TypeError(`[framepipe] plugin ${kind}:${input.type} declares check, which must be a function`);
   }
   if (typeof input.create !== "function") {
     throw new TypeError(`[framepipe] plugin ${kind}:${input.type} needs a create(options, context) function`);

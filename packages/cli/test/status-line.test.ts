@@ -35,4 +35,27 @@ describe("formatStatusLine", () => {
     );
     expect(line).toMatch(/in flight 2\.0 MB {2}preview http:\/\/127\.0\.0\.1:9464\/preview\/$/);
   });
+
+  it("names the sinks failing now, before the preview's address", () => {
+    const failing = [
+      {
+        component: "disk",
+        label: "sink:fs#disk",
+        reason: "no space left on device (ENOSPC)",
+        error: "ENOSPC: no space left on device, write",
+        since: "2026-12-05T00:00:00.000Z",
+        failedAttempts: 7,
+      },
+    ];
+    const { line } = formatStatusLine(
+      { ...stats, failing },
+      { at: 0, received: 0, written: 0 },
+      1000,
+      64,
+      "http://127.0.0.1:9464/preview/",
+    );
+    expect(line).toMatch(
+      /in flight 2\.0 MB {2}FAILING disk \(no space left on device \(ENOSPC\)\) {2}preview http:\/\/127\.0\.0\.1:9464\/preview\/$/,
+    );
+  });
 });

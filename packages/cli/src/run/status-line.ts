@@ -9,7 +9,8 @@ export interface StatusSample {
 
 /**
  * One line describing a running pipeline: participants, frames/s in and out, drops, queue fill
- * and in-flight megabytes, then the live preview's address when a `preview` sink serves one.
+ * and in-flight megabytes, the sinks failing now (what `/ready` answers 503 for), then the live
+ * preview's address when a `preview` sink serves one.
  */
 export function formatStatusLine(
   stats: PipelineStats,
@@ -27,6 +28,14 @@ export function formatStatusLine(
     `${stats.state}  participants ${stats.activeGroups}  in ${rateIn.toFixed(1)}/s  out ${rateOut.toFixed(1)}/s` +
     `  dropped ${drops}  errors ${stats.errors}  queue ${stats.queueDepth} (${fill.toFixed(0)}%)` +
     `  in flight ${(stats.inFlightBytes / 2 ** 20).toFixed(1)} MB` +
+    failingPart(stats) +
     (previewUrl === undefined ? "" : `  preview ${previewUrl}`);
   return { line, sample: { at: now, received: stats.received, written: stats.written } };
+}
+
+/** `  FAILING disk (no space left on device (ENOSPC))`, or nothing while every sink writes. */
+function failingPart(stats: PipelineStats): string {
+  if (stats.failing.length === 0) return "";
+  const sinks = stats.failing.map((sink) => `${sink.component} (${sink.reason})`).join(", ");
+  return `  FAILING ${sinks}`;
 }

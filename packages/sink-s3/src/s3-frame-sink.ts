@@ -65,6 +65,8 @@ class ManifestStoreError extends Error {
  * are transient when a retry may succeed, so the framework's backoff handles throttling.
  */
 export class S3FrameSink implements SinkInstance {
+  /** How long the runtime retries transient upload failures (the `retryFor` option). */
+  readonly retryFor: number;
   readonly #settings: S3FrameSinkSettings;
   readonly #slots: UploadSlots;
   readonly #manifests: StreamManifests<string> | null;
@@ -85,6 +87,7 @@ export class S3FrameSink implements SinkInstance {
 
   constructor(settings: S3FrameSinkSettings) {
     this.#settings = settings;
+    this.retryFor = settings.options.retryFor;
     this.#slots = new UploadSlots(settings.context.concurrency);
     this.#secrets = secretsOf(settings.options.credentials);
     this.#manifests =

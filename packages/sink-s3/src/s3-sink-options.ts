@@ -1,5 +1,6 @@
 import {
   compilePathTemplate,
+  durationSchema,
   pathTemplateFieldList,
   pathTemplateSchema,
   STREAM_TEMPLATE_FIELDS,
@@ -115,6 +116,15 @@ const s3SinkObject = z.strictObject({
     .describe(
       "Key of each stream's manifest, a template rendered with the stream's first frame; it must use {recording.id}, " +
         "{participant.id} and {type}. Default: manifest.ndjson beside the frames (in the folder of the key template).",
+    ),
+  retryFor: durationSchema({ allowZero: true })
+    .prefault("5m")
+    .describe(
+      "How long the sink keeps retrying uploads that fail with a condition that may clear (throttling, 5xx answers, " +
+        "timeouts, an unreachable store), with backoff, counted from its first failure (e.g. 30s, 5m). Meanwhile frames " +
+        "are held, so under overflow: block the sources are paused instead of frames dropped, and /ready answers 503. " +
+        "Once the sink has failed for longer, each failing frame goes to onError at once until an upload succeeds again. " +
+        "0: five attempts per frame.",
     ),
   healthcheck: z
     .boolean()

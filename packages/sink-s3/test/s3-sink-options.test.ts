@@ -16,6 +16,7 @@ describe("s3 sink options", () => {
       region: "us-east-1",
       metadata: {},
       overwrite: false,
+      retryFor: 300_000,
       manifest: false,
       healthcheck: true,
     });

@@ -431,3 +431,14 @@ describe("s3 sink: manifest", () => {
     expect([...client.objects.keys()].filter((key) => key.endsWith("manifest.ndjson"))).toHaveLength(2);
   });
 });
+
+describe("s3 sink: retryFor", () => {
+  it("tells the runtime how long to retry failing uploads: 5 minutes unless configured", async () => {
+    const { sink } = await createFakeSink({ healthcheck: false });
+    expect(sink.retryFor).toBe(300_000);
+    const { sink: brief } = await createFakeSink({ healthcheck: false, retryFor: "30s" });
+    expect(brief.retryFor).toBe(30_000);
+    await sink.close();
+    await brief.close();
+  });
+});

@@ -1,5 +1,6 @@
 import { type AnyPluginDefinition, builtinPlugins } from "@framepipe/core";
 import fsSink from "@framepipe/sink-fs";
+import natsSink from "@framepipe/sink-nats";
 import previewSink from "@framepipe/sink-preview";
 import recordSink from "@framepipe/sink-record";
 import s3Sink from "@framepipe/sink-s3";
@@ -25,6 +26,7 @@ const officialPackages: readonly OfficialPackage[] = [
   { name: "@framepipe/sink-record", plugins: [recordSink] },
   { name: "@framepipe/sink-preview", plugins: [previewSink] },
   { name: "@framepipe/sink-video", plugins: [videoSink] },
+  { name: "@framepipe/sink-nats", plugins: [natsSink] },
 ];
 
 /**

@@ -29,8 +29,11 @@ function isNotFound(error: unknown): boolean {
   return failure.api_error?.code === 404 || failure.code === "404" || /not found/i.test(String(error));
 }
 
-/** The connection options of the sink (also used by tests). */
-export function natsConnectionOptions(options: NatsSinkOptions, fallbackName: string): ConnectionOptions {
+/** The connection options of the sink, and of the `nats` source: reconnect for ever. */
+export function natsConnectionOptions(
+  options: Pick<NatsSinkOptions, "servers" | "name" | "token" | "user" | "password">,
+  fallbackName: string,
+): ConnectionOptions {
   return {
     servers: options.servers,
     name: options.name ?? fallbackName,

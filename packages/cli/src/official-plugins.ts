@@ -5,6 +5,7 @@ import previewSink from "@framepipe/sink-preview";
 import recordSink from "@framepipe/sink-record";
 import s3Sink from "@framepipe/sink-s3";
 import videoSink from "@framepipe/sink-video";
+import natsSource from "@framepipe/source-nats";
 import replaySource from "@framepipe/source-replay";
 import websocketSource from "@framepipe/source-websocket";
 import { plugins as imagePlugins } from "@framepipe/transform-resize";
@@ -27,6 +28,7 @@ const officialPackages: readonly OfficialPackage[] = [
   { name: "@framepipe/sink-preview", plugins: [previewSink] },
   { name: "@framepipe/sink-video", plugins: [videoSink] },
   { name: "@framepipe/sink-nats", plugins: [natsSink] },
+  { name: "@framepipe/source-nats", plugins: [natsSource] },
 ];
 
 /**

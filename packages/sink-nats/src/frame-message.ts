@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FrameType, GroupInfo, IncomingFrame, StreamInfo, VideoFrame } from "@framepipe/core/plugin";
 import { headers as createHeaders, type MsgHdrs } from "nats";
 import { toSubjectToken } from "./subject-token.js";
@@ -57,14 +58,45 @@ interface FrameContext {
   readonly extraData: Readonly<Record<string, unknown>>;
 }
 
-/** `<prefix>.<recording>.<participant>`: every subject of one participant starts with it. */
-export function groupSubject(prefix: string, recordingId: string, participantId: number): string {
-  return `${prefix}.${toSubjectToken(recordingId)}.${toSubjectToken(participantId)}`;
+/** How subjects are laid out: the prefix, and how many partitions participants are spread over. */
+export interface SubjectScheme {
+  readonly prefix: string;
+  /** Participants are spread over partitions 0 … partitions - 1 (at least 1). */
+  readonly partitions: number;
 }
 
-/** Subject of a stream's frames and of its end marker: `<prefix>.<recording>.<participant>.<type>`. */
-export function streamSubject(prefix: string, recordingId: string, participantId: number, type: FrameType): string {
-  return `${groupSubject(prefix, recordingId, participantId)}.${type}`;
+/**
+ * The partition of a participant: the first 32 bits of the SHA-256 of (recording id, participant
+ * id), modulo `partitions`. Every frame and end marker of a participant lands in one partition, so
+ * a worker that owns the partition sees the whole participant, in order.
+ */
+export function partitionOf(recordingId: string, participantId: number, partitions: number): number {
+  if (partitions <= 1) return 0;
+  const digest = createHash("sha256")
+    .update(JSON.stringify([recordingId, participantId]), "utf8")
+    .digest();
+  return digest.readUInt32BE(0) % partitions;
+}
+
+/** `<prefix>.<partition>.<recording>.<participant>`: every subject of one participant starts with it. */
+export function groupSubject(scheme: SubjectScheme, recordingId: string, participantId: number): string {
+  const partition = partitionOf(recordingId, participantId, scheme.partitions);
+  return `${scheme.prefix}.${partition}.${toSubjectToken(recordingId)}.${toSubjectToken(participantId)}`;
+}
+
+/** Subject of a stream's frames and of its end marker: `<prefix>.<partition>.<recording>.<participant>.<type>`. */
+export function streamSubject(
+  scheme: SubjectScheme,
+  recordingId: string,
+  participantId: number,
+  type: FrameType,
+): string {
+  return `${groupSubject(scheme, recordingId, participantId)}.${type}`;
+}
+
+/** The subjects of one partition, as a consumer filter: `<prefix>.<partition>.>`. */
+export function partitionFilter(prefix: string, partition: number): string {
+  return `${prefix}.${partition}.>`;
 }
 
 /**

@@ -30,9 +30,20 @@ export const natsSinkOptions = z.strictObject({
     .regex(subjectPrefixPattern, 'expected dot-separated tokens of letters, digits, "_" and "-", e.g. framepipe.frames')
     .default(DEFAULT_SUBJECT_PREFIX)
     .describe(
-      "Subjects are <subjectPrefix>.<recording id>.<participant id>.<type> (end markers: .<type> and .group). A token " +
-        'that is not only letters, digits, "_" and "-" has those characters replaced and a hash of the original appended, ' +
-        "so distinct ids never share a subject.",
+      "Subjects are <subjectPrefix>.<partition>.<recording id>.<participant id>.<type> (end markers: .<type> and " +
+        '.group). An id that is not only letters, digits, "_" and "-" has those characters replaced and a hash of the ' +
+        "original appended, so distinct ids never share a subject.",
+    ),
+  partitions: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .default(1)
+    .describe(
+      "Participants are spread over this many partitions (a hash of recording and participant id), the first token " +
+        "after subjectPrefix; a worker consumes whole partitions, so it sees each of its participants whole and in " +
+        "order. Every ingest node and worker must use the same value; changing it moves participants.",
     ),
   stream: z
     .string()

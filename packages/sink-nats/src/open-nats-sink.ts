@@ -96,6 +96,7 @@ export async function openNatsSink(options: NatsSinkOptions, context: PluginCont
     { servers: options.servers, stream: options.stream, subjectPrefix: options.subjectPrefix, maxPayload },
     "publishing frames to NATS JetStream",
   );
+  const scheme = { prefix: options.subjectPrefix, partitions: options.partitions };
   const js: JetStreamClient = connection.jetstream({ timeout: options.ackTimeout });
   const published = context.metrics.counter("nats_published_total", "Messages acknowledged by JetStream.", ["kind"]);
   const duplicates = context.metrics.counter(
@@ -139,16 +140,16 @@ export async function openNatsSink(options: NatsSinkOptions, context: PluginCont
           { stage: "write" },
         );
       }
-      const subject = streamSubject(options.subjectPrefix, frame.recording.id, frame.participant.id, frame.type);
+      const subject = streamSubject(scheme, frame.recording.id, frame.participant.id, frame.type);
       await publish(subject, frame.image.data, frameHeaders(frame), frameMessageId(frame), "frame");
     },
     async endStream(stream: StreamInfo) {
-      const subject = streamSubject(options.subjectPrefix, stream.recordingId, stream.participantId, stream.type);
+      const subject = streamSubject(scheme, stream.recordingId, stream.participantId, stream.type);
       // Unique per end (a stream may end, and start again after a rejoin): never deduplicated away.
       await publish(subject, new Uint8Array(0), streamEndHeaders(stream), `${subject}.end.${Date.now()}`, "stream-end");
     },
     async endGroup(group: GroupInfo) {
-      const subject = `${groupSubject(options.subjectPrefix, group.recordingId, group.participantId)}.${GROUP_END_TOKEN}`;
+      const subject = `${groupSubject(scheme, group.recordingId, group.participantId)}.${GROUP_END_TOKEN}`;
       await publish(subject, new Uint8Array(0), groupEndHeaders(group), `${subject}.end.${Date.now()}`, "group-end");
     },
     async flush() {

@@ -8,6 +8,7 @@ import {
   frameMessageId,
   groupEndHeaders,
   Header,
+  partitionOf,
   streamEndHeaders,
   streamSubject,
 } from "../src/frame-message.js";
@@ -66,8 +67,26 @@ describe("frame messages", () => {
   });
 
   it("put a stream on one subject, with unsafe ids made safe", () => {
-    expect(streamSubject("framepipe.frames", "rec_1", 7, "webcam")).toBe("framepipe.frames.rec_1.7.webcam");
-    expect(streamSubject("p", frame.recording.id, 7, "webcam")).toMatch(/^p\.rec_with_dots~[0-9a-f]{8}\.7\.webcam$/);
+    const one = { prefix: "framepipe.frames", partitions: 1 };
+    expect(streamSubject(one, "rec_1", 7, "webcam")).toBe("framepipe.frames.0.rec_1.7.webcam");
+    expect(streamSubject({ prefix: "p", partitions: 1 }, frame.recording.id, 7, "webcam")).toMatch(
+      /^p\.0\.rec_with_dots~[0-9a-f]{8}\.7\.webcam$/,
+    );
+  });
+
+  it("spread participants over partitions, each participant whole in one", () => {
+    const scheme = { prefix: "f", partitions: 8 };
+    const used = new Set<number>();
+    for (let participant = 0; participant < 200; participant += 1) {
+      const partition = partitionOf("rec", participant, 8);
+      used.add(partition);
+      expect(streamSubject(scheme, "rec", participant, "webcam")).toBe(`f.${partition}.rec.${participant}.webcam`);
+      expect(streamSubject(scheme, "rec", participant, "screenshare")).toBe(
+        `f.${partition}.rec.${participant}.screenshare`,
+      );
+    }
+    expect(used.size).toBe(8);
+    expect(partitionOf("rec", 5, 1)).toBe(0);
   });
 
   it("decode end markers", () => {

@@ -53,7 +53,7 @@ describe("nats sink against a real nats-server", () => {
     const [message, ...rest] = await readStream(stream);
     expect(rest).toEqual([]);
     expect(message?.subject).toMatch(
-      new RegExp(`^${subjectPrefix.replace(".", "\\.")}\\.rec_1~[0-9a-f]{8}\\.5\\.webcam$`),
+      new RegExp(`^${subjectPrefix.replace(".", "\\.")}\\.0\\.rec_1~[0-9a-f]{8}\\.5\\.webcam$`),
     );
     expect(Buffer.from(message?.data ?? []).equals(data)).toBe(true);
     expect(message?.header.get(Header.seq)).toBe("3");
@@ -87,9 +87,9 @@ describe("nats sink against a real nats-server", () => {
     await sink.close?.();
     const messages = await readStream(stream);
     expect(messages.map((message) => [message.subject, message.header.get(Header.kind)])).toEqual([
-      [`${subjectPrefix}.rec_2.9.webcam`, "frame"],
-      [`${subjectPrefix}.rec_2.9.webcam`, "stream-end"],
-      [`${subjectPrefix}.rec_2.9.group`, "group-end"],
+      [`${subjectPrefix}.0.rec_2.9.webcam`, "frame"],
+      [`${subjectPrefix}.0.rec_2.9.webcam`, "stream-end"],
+      [`${subjectPrefix}.0.rec_2.9.group`, "group-end"],
     ]);
     expect(messages[2]?.header.get(Header.reason)).toBe("leave");
   });

@@ -8,7 +8,7 @@ import {
   type RecallEvent,
   type SourceInstance,
 } from "@framepipe/core";
-import { decodeMessage, natsConnectionOptions } from "@framepipe/sink-nats";
+import { decodeMessage, natsConnectionOptions, partitionFilter } from "@framepipe/sink-nats";
 import { AckPolicy, type Consumer, connect, DeliverPolicy, type JsMsg, type NatsConnection, nanos } from "nats";
 import { Subject } from "rxjs";
 import type { NatsSourceOptions } from "./nats-source-options.js";
@@ -25,20 +25,31 @@ function isNotFound(error: unknown): boolean {
  * Makes sure the durable pull consumer exists with the configured bounds (created, or updated
  * when its bounds changed) and returns it.
  */
-async function ensureConsumer(connection: NatsConnection, options: NatsSourceOptions): Promise<Consumer> {
+async function ensureConsumer(
+  connection: NatsConnection,
+  options: NatsSourceOptions,
+  durable: string,
+  filterSubject: string,
+): Promise<Consumer> {
   const manager = await connection.jetstreamManager();
   const config = {
-    durable_name: options.durable,
+    durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(options.ackWait),
     max_ack_pending: options.maxAckPending,
-    filter_subject: options.filterSubject ?? `${options.subjectPrefix}.>`,
+    filter_subject: filterSubject,
   };
   try {
-    const info = await manager.consumers.info(options.stream, options.durable);
+    const info = await manager.consumers.info(options.stream, durable);
+    if (info.config.filter_subject !== filterSubject) {
+      throw new Error(
+        `the durable consumer "${durable}" of stream "${options.stream}" reads "${info.config.filter_subject}", ` +
+          `not "${filterSubject}": choose another durable name, or delete it`,
+      );
+    }
     if (info.config.ack_wait !== config.ack_wait || info.config.max_ack_pending !== config.max_ack_pending) {
-      await manager.consumers.update(options.stream, options.durable, {
+      await manager.consumers.update(options.stream, durable, {
         ack_wait: config.ack_wait,
         max_ack_pending: config.max_ack_pending,
       });
@@ -47,7 +58,7 @@ async function ensureConsumer(connection: NatsConnection, options: NatsSourceOpt
     if (!isNotFound(error)) throw error;
     await manager.consumers.add(options.stream, config);
   }
-  return connection.jetstream().consumers.get(options.stream, options.durable);
+  return connection.jetstream().consumers.get(options.stream, durable);
 }
 
 /**
@@ -66,19 +77,25 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
   let connection: NatsConnection | undefined;
   let stopped = false;
   let paused = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
+  let wakers: Array<() => void> = [];
+  let loops: Promise<void>[] = [];
   let keepAlive: NodeJS.Timeout | undefined;
-  let pulling = false;
+  let pulling = 0;
 
   const closeWhenIdle = async () => {
-    if (stopped && !pulling && pending.size === 0 && connection !== undefined) {
+    if (stopped && pulling === 0 && pending.size === 0 && connection !== undefined) {
       const closing = connection;
       connection = undefined;
       clearInterval(keepAlive);
       await closing.drain().catch(() => closing.close());
     }
   };
+
+  function wakeAll(): void {
+    const waiting = wakers;
+    wakers = [];
+    for (const wake of waiting) wake();
+  }
 
   function handle(message: JsMsg): void {
     if (held.has(message.seq)) return;
@@ -128,11 +145,11 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
   }
 
   async function pull(consumer: Consumer): Promise<void> {
-    pulling = true;
+    pulling += 1;
     try {
       await pullUntilStopped(consumer);
     } finally {
-      pulling = false;
+      pulling -= 1;
     }
   }
 
@@ -140,7 +157,7 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
     while (!stopped) {
       if (paused) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          wakers.push(resolve);
         });
         continue;
       }
@@ -160,9 +177,19 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
     events$: events$.asObservable(),
     async start() {
       connection = await connect(natsConnectionOptions(options, `framepipe-source-${context.componentId}`));
-      const consumer = await ensureConsumer(connection, options);
+      // One consumer for everything (a single worker), or one per assigned partition.
+      const plan =
+        options.assigned === undefined
+          ? [{ durable: options.durable, filter: `${options.subjectPrefix}.>` }]
+          : options.assigned.map((partition) => ({
+              durable: `${options.durable}-${partition}`,
+              filter: partitionFilter(options.subjectPrefix, partition),
+            }));
+      const consumers: Consumer[] = [];
+      for (const { durable, filter } of plan)
+        consumers.push(await ensureConsumer(connection, options, durable, filter));
       context.logger.info(
-        { servers: options.servers, stream: options.stream, durable: options.durable },
+        { servers: options.servers, stream: options.stream, consumers: plan.map((entry) => entry.durable) },
         "consuming frames from NATS JetStream",
       );
       // Tell the server the held frames are being worked on, well within ackWait.
@@ -173,20 +200,19 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
         Math.max(1000, Math.floor(options.ackWait / 3)),
       );
       keepAlive.unref();
-      loop = pull(consumer);
+      loops = consumers.map((consumer) => pull(consumer));
     },
     pause() {
       paused = true;
     },
     resume() {
       paused = false;
-      wake?.();
-      wake = undefined;
+      wakeAll();
     },
     async stop() {
       stopped = true;
-      wake?.();
-      await loop;
+      wakeAll();
+      await Promise.all(loops);
       events$.complete();
       await closeWhenIdle();
     },

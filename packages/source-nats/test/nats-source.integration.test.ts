@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createPipeline, type ParticipantEvent, type Pipeline, type VideoFrame } from "@framepipe/core";
-import natsSink from "@framepipe/sink-nats";
+import natsSink, { partitionOf } from "@framepipe/sink-nats";
 import { createCollectSink, createMemorySource, createTestStream, type MemorySourceInput } from "@framepipe/testing";
 import { connect } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
@@ -19,7 +19,7 @@ function names() {
 }
 
 /** Ingest: a memory source of `frames` → nats sink; resolves once every frame was published. */
-async function publish(frames: MemorySourceInput[], target: ReturnType<typeof names>): Promise<void> {
+async function publish(frames: MemorySourceInput[], target: ReturnType<typeof names>, partitions = 1): Promise<void> {
   const source = createMemorySource(frames, { complete: "when-drained" });
   const pipeline = await createPipeline(
     {
@@ -32,6 +32,7 @@ async function publish(frames: MemorySourceInput[], target: ReturnType<typeof na
           servers: natsServer().url,
           stream: target.stream,
           subjectPrefix: target.subjectPrefix,
+          partitions,
         },
       },
     },
@@ -158,5 +159,25 @@ describe("nats source against a real nats-server", () => {
     expect(collect.endedGroups).toEqual([
       expect.objectContaining({ recordingId: last.recording.id, participantId: last.participant.id, reason: "leave" }),
     ]);
+  });
+
+  it("two workers with disjoint partitions: each participant whole on one worker, every frame once, in order", async () => {
+    const target = names();
+    const frames = createTestStream({ participants: 12, types: ["webcam", "screenshare"], frames: 6 });
+    await publish(frames, target, 4);
+    const a = await startWorker(target, { partitions: 4, assigned: [0, 1] });
+    const b = await startWorker(target, { partitions: 4, assigned: [2, 3] });
+    // Each collect sink wakes only on its own writes: poll the sum.
+    await expect.poll(() => a.collect.frames.length + b.collect.frames.length, { timeout: 15_000 }).toBe(frames.length);
+    const participantsOf = (written: readonly VideoFrame[]) => new Set(written.map((frame) => frame.participant.id));
+    const onA = participantsOf(a.collect.frames);
+    const onB = participantsOf(b.collect.frames);
+    expect(onA.size).toBeGreaterThan(0);
+    expect(onB.size).toBeGreaterThan(0);
+    expect([...onA].filter((participant) => onB.has(participant))).toEqual([]);
+    for (const participant of onA) {
+      expect(partitionOf(frames[0]?.recording.id ?? "", participant, 4)).toBeLessThan(2);
+    }
+    expect(seqsByStream([...a.collect.frames, ...b.collect.frames])).toEqual(seqsByStream(frames));
   });
 });

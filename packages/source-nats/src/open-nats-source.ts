@@ -81,6 +81,8 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
   let loops: Promise<void>[] = [];
   let keepAlive: NodeJS.Timeout | undefined;
   let pulling = 0;
+  /** The pull requests waiting for messages, ended at once by stop(). */
+  const fetches = new Set<{ stop(): void }>();
 
   const closeWhenIdle = async () => {
     if (stopped && pulling === 0 && pending.size === 0 && connection !== undefined) {
@@ -163,7 +165,12 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
       }
       try {
         const messages = await consumer.fetch({ max_messages: options.batch, expires: 1000 });
-        for await (const message of messages) handle(message);
+        fetches.add(messages);
+        try {
+          for await (const message of messages) handle(message);
+        } finally {
+          fetches.delete(messages);
+        }
       } catch (error) {
         if (stopped) break;
         // The server restarting or unreachable: the client reconnects; try again shortly.
@@ -212,6 +219,7 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
     async stop() {
       stopped = true;
       wakeAll();
+      for (const fetch of fetches) fetch.stop();
       await Promise.all(loops);
       events$.complete();
       await closeWhenIdle();

@@ -116,17 +116,25 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
     }
     if (decoded.kind === "frame") {
       const frame = freezeFrame(decoded.frame);
-      groups.set(groupKeyOf(frame.recording.id, frame.participant.id), frame);
+      // Only what a leave event needs: never the image.
+      groups.set(groupKeyOf(frame.recording.id, frame.participant.id), {
+        recording: frame.recording,
+        bot: frame.bot,
+        realtimeEndpoint: frame.realtimeEndpoint,
+        participant: frame.participant,
+      });
       pending.set(frame, message);
       held.add(message.seq);
       events$.next({ kind: "video-frame", event: "video_separate_png.data", frame });
       return;
     }
-    if (decoded.kind === "group-end" && decoded.reason === "leave") {
+    if (decoded.kind === "group-end") {
+      // Every group end forgets the participant (so the map stays bounded); only a leave is passed
+      // on: idle and shutdown ends are the ingest node's, the worker has its own idleTimeout.
       const key = groupKeyOf(decoded.recordingId, decoded.participantId);
       const group = groups.get(key);
       groups.delete(key);
-      if (group !== undefined) {
+      if (group !== undefined && decoded.reason === "leave") {
         const leave: ParticipantEvent = {
           kind: "participant",
           event: "participant_events.leave",

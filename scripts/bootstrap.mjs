@@ -22,7 +22,7 @@ function pnpmRun(args) {
 const installed = ensureInstalled(root, pnpm);
 if (installed !== 0) process.exit(installed);
 
-// The S3 integration tests need Ceph radosgw, which npm cannot install; on Debian as root the
+// The S3 integration tests need Ceph radosgw and the NATS ones nats-server, which npm cannot install; on Debian as root the
 // script installs it, elsewhere it explains what is missing (and only those tests fail).
 if (task === "test" && process.platform === "linux") {
   run("bash", ["scripts/install-system-packages.sh"], root);

@@ -1,9 +1,11 @@
 import { type AnyPluginDefinition, builtinPlugins } from "@framepipe/core";
 import fsSink from "@framepipe/sink-fs";
+import natsSink from "@framepipe/sink-nats";
 import previewSink from "@framepipe/sink-preview";
 import recordSink from "@framepipe/sink-record";
 import s3Sink from "@framepipe/sink-s3";
 import videoSink from "@framepipe/sink-video";
+import natsSource from "@framepipe/source-nats";
 import replaySource from "@framepipe/source-replay";
 import websocketSource from "@framepipe/source-websocket";
 import { plugins as imagePlugins } from "@framepipe/transform-resize";
@@ -25,6 +27,8 @@ const officialPackages: readonly OfficialPackage[] = [
   { name: "@framepipe/sink-record", plugins: [recordSink] },
   { name: "@framepipe/sink-preview", plugins: [previewSink] },
   { name: "@framepipe/sink-video", plugins: [videoSink] },
+  { name: "@framepipe/sink-nats", plugins: [natsSink] },
+  { name: "@framepipe/source-nats", plugins: [natsSource] },
 ];
 
 /**

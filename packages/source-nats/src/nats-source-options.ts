@@ -1,0 +1,90 @@
+import { durationSchema, secret } from "@framepipe/core/plugin";
+import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX } from "@framepipe/sink-nats";
+import { z } from "zod";
+
+/** Default durable consumer name: every worker of one pool shares it. */
+export const DEFAULT_DURABLE = "framepipe-workers";
+
+/** Options of the `nats` source (a `z.strictObject`, every field described). */
+export const natsSourceOptions = z
+  .strictObject({
+    servers: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .default("nats://127.0.0.1:4222")
+      .describe("NATS server URL, or a list of the URLs of a cluster. The client reconnects for ever."),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "_" and "-"')
+      .default(DEFAULT_STREAM)
+      .describe("JetStream stream the nats sink publishes to. It must exist (the ingest nodes create it)."),
+    subjectPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "expected dot-separated tokens")
+      .default(DEFAULT_SUBJECT_PREFIX)
+      .describe("The nats sink's subjectPrefix."),
+    partitions: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(1)
+      .describe("The nats sink's partitions: how many partitions the ingest nodes spread participants over."),
+    assigned: z
+      .array(z.number().int().min(0))
+      .min(1)
+      .optional()
+      .describe(
+        "Partitions this worker consumes, e.g. [0, 1, 2, 3], each through its own durable consumer <durable>-<partition>, " +
+          "so that each participant is processed whole and in order by one worker. Give each worker of a pool a disjoint " +
+          "set covering 0 … partitions - 1. Default: one consumer <durable> for every partition (a single worker).",
+      ),
+    durable: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "_" and "-"')
+      .default(DEFAULT_DURABLE)
+      .describe(
+        "Name of the durable pull consumer, created when missing. It keeps its position across restarts of the worker " +
+          "and of the server.",
+      ),
+    maxAckPending: z
+      .number()
+      .int()
+      .min(1)
+      .default(256)
+      .describe(
+        "Messages delivered and not yet acknowledged, at most (the consumer's max_ack_pending): the flow-control bound " +
+          "of a worker. A message is acknowledged once every sink finished its frame.",
+      ),
+    ackWait: durationSchema()
+      .prefault("30s")
+      .describe(
+        "How long the server waits for an acknowledgement before it redelivers a message (a worker that died). A live " +
+          "worker extends it for the frames it holds, so a slow sink does not cause redeliveries.",
+      ),
+    batch: z.number().int().min(1).default(64).describe("Messages asked for per pull request."),
+    token: secret(z.string().min(1)).optional().describe("Authentication token."),
+    user: z.string().min(1).optional().describe("User name, with password."),
+    password: secret(z.string().min(1)).optional().describe("Password, with user."),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Connection name shown by the server's monitoring (default framepipe-source-<component id>)."),
+  })
+  .superRefine((options, context) => {
+    for (const [index, partition] of (options.assigned ?? []).entries()) {
+      if (partition >= options.partitions) {
+        context.addIssue({
+          code: "custom",
+          path: ["assigned", index],
+          message: `partition ${partition} does not exist: partitions is ${options.partitions} (0 … ${options.partitions - 1})`,
+        });
+      }
+    }
+    if (options.assigned !== undefined && new Set(options.assigned).size !== options.assigned.length) {
+      context.addIssue({ code: "custom", path: ["assigned"], message: "a partition is listed twice" });
+    }
+  });
+
+/** The `nats` source's options, validated. */
+export type NatsSourceOptions = z.output<typeof natsSourceOptions>;

@@ -1,0 +1,1 @@
+export { type NatsServer, natsServer } from "../../../sink-nats/test/support/nats-server.js";

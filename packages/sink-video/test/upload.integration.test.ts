@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { createRecordingContext, createTestContext } from "@framepipe/testing";
 import { afterAll, describe, expect, it } from "vitest";
+// The radosgw sink-s3's global setup started (this project reuses that setup), reached through its test support.
+import { adminClient, createBucket, radosgw } from "../../sink-s3/test/support/radosgw.js";
 import { createVideoSink, type VideoSinkOptionsInput, videoSinkOptions } from "../src/index.js";
 import { readManifest } from "./support/ffprobe.js";
 import { frameAt } from "./support/frames.js";
-import { adminClient, createBucket, radosgw } from "./support/radosgw.js";
 import { tempDir } from "./support/temp-dir.js";
 
 const connection = radosgw();

@@ -31,6 +31,8 @@ export {
   DEFAULT_SUBJECT_PREFIX,
   type NatsSinkOptions,
   type NatsSinkOptionsInput,
+  natsCredentialFields,
+  natsServersSchema,
   natsSinkOptions,
 } from "./nats-sink-options.js";
 export { natsConnectionOptions } from "./open-nats-sink.js";

@@ -16,15 +16,25 @@ export const DEFAULT_RETRY_FOR = "5m";
 /** A subject prefix: tokens of letters, digits, `_` and `-`, separated by dots; no wildcards. */
 const subjectPrefixPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
+/** The `servers` option of the nats sink and source. */
+export const natsServersSchema = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .default("nats://127.0.0.1:4222")
+  .describe(
+    'NATS server URL, or a list of the URLs of a cluster, e.g. "nats://nats-1:4222". The client reconnects for ever, ' +
+      "to any server of the list.",
+  );
+
+/** The credential options of the nats sink and source (token, or user and password). */
+export const natsCredentialFields = {
+  token: secret(z.string().min(1)).optional().describe("Authentication token."),
+  user: z.string().min(1).optional().describe("User name, with password."),
+  password: secret(z.string().min(1)).optional().describe("Password, with user."),
+};
+
 /** Options of the `nats` sink (a `z.strictObject`, every field described). */
 export const natsSinkOptions = z.strictObject({
-  servers: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .default("nats://127.0.0.1:4222")
-    .describe(
-      'NATS server URL, or a list of the URLs of a cluster, e.g. "nats://nats-1:4222". The client reconnects for ever, ' +
-        "to any server of the list.",
-    ),
+  servers: natsServersSchema,
   subjectPrefix: z
     .string()
     .regex(subjectPrefixPattern, 'expected dot-separated tokens of letters, digits, "_" and "-", e.g. framepipe.frames')
@@ -90,9 +100,7 @@ export const natsSinkOptions = z.strictObject({
         "counted from its first failure. Meanwhile frames are held, so under overflow: block the sources are paused " +
         "instead of frames dropped. 0: five attempts per frame.",
     ),
-  token: secret(z.string().min(1)).optional().describe("Authentication token."),
-  user: z.string().min(1).optional().describe("User name, with password."),
-  password: secret(z.string().min(1)).optional().describe("Password, with user."),
+  ...natsCredentialFields,
   name: z
     .string()
     .min(1)

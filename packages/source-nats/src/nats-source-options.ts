@@ -1,5 +1,5 @@
-import { durationSchema, secret } from "@framepipe/core/plugin";
-import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX } from "@framepipe/sink-nats";
+import { durationSchema } from "@framepipe/core/plugin";
+import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX, natsCredentialFields, natsServersSchema } from "@framepipe/sink-nats";
 import { z } from "zod";
 
 /** Default durable consumer name: every worker of one pool shares it. */
@@ -8,10 +8,7 @@ export const DEFAULT_DURABLE = "framepipe-workers";
 /** Options of the `nats` source (a `z.strictObject`, every field described). */
 export const natsSourceOptions = z
   .strictObject({
-    servers: z
-      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-      .default("nats://127.0.0.1:4222")
-      .describe("NATS server URL, or a list of the URLs of a cluster. The client reconnects for ever."),
+    servers: natsServersSchema,
     stream: z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "_" and "-"')
@@ -62,9 +59,7 @@ export const natsSourceOptions = z
           "worker extends it for the frames it holds, so a slow sink does not cause redeliveries.",
       ),
     batch: z.number().int().min(1).default(64).describe("Messages asked for per pull request."),
-    token: secret(z.string().min(1)).optional().describe("Authentication token."),
-    user: z.string().min(1).optional().describe("User name, with password."),
-    password: secret(z.string().min(1)).optional().describe("Password, with user."),
+    ...natsCredentialFields,
     name: z
       .string()
       .min(1)

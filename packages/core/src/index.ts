@@ -5,6 +5,7 @@
 
 export * from "./config/index.js";
 export * from "./errors/framepipe-error.js";
+export * from "./model/carried-seq.js";
 export * from "./model/stream-key.js";
 export * from "./model/video-frame.js";
 export * from "./operations/index.js";

@@ -42,7 +42,9 @@ const fsSinkObject = z.strictObject({
     .describe(
       "Replace a file that already exists. When false, files are never replaced: with {seq} in path, a stream whose next " +
         "file exists (a restart in the middle of a recording) continues its numbering after the existing files; without " +
-        "{seq}, the frame fails (counted, handled by onError).",
+        "{seq}, the frame fails (counted, handled by onError). A path with {recording.id}, {participant.id}, {type} and " +
+        "{timestamp.relative} (or {timestamp.absolute}) names each frame: a frame whose file exists with its very bytes " +
+        "was delivered twice (a worker taking over a NATS partition) and is kept once, counted in fs_sink_duplicates_total.",
     ),
   manifest: z
     .boolean()

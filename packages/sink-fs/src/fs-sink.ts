@@ -12,6 +12,7 @@ import {
   type ResolvedFile,
   SeqContinuation,
   type SinkInstance,
+  STREAM_TEMPLATE_FIELDS,
   type StreamInfo,
   type StreamManifests,
   type VideoFrame,
@@ -21,6 +22,7 @@ import { DirectoryCache } from "./directory-cache.js";
 import { statLink } from "./file-operations.js";
 import { type FsSinkOptions, fsSinkOptions } from "./fs-sink-options.js";
 import { createManifestFiles, ManifestAppendError, type ManifestFile } from "./manifest-files.js";
+import { holdsSameBytes } from "./same-content.js";
 import { errorCode, errorReason, toWriteError, type WriteFailure, WriteStepError } from "./write-errors.js";
 
 type Stage = NonNullable<WriteFailure["stage"]>;
@@ -34,18 +36,36 @@ function fileExisted(error: unknown): boolean {
 }
 
 /**
+ * True when a path template names each frame: its stream (recording, participant, type) and its
+ * capture time. Then a file at a frame's path that holds the frame's bytes can only be that frame,
+ * written before (a redelivery); without the capture time it may be another frame of the same
+ * image (a still screenshare numbered again after a restart), which must not be lost.
+ */
+function namesEachFrame(fields: readonly string[]): boolean {
+  return (
+    STREAM_TEMPLATE_FIELDS.every((field) => fields.includes(field)) &&
+    (fields.includes("timestamp.relative") || fields.includes("timestamp.absolute"))
+  );
+}
+
+/**
  * Builds a running `fs` sink: creates the root folder (failing fast with a clear message when it
  * cannot), compiles the templates once, then writes each frame atomically under the root.
  */
 export async function createFsSink(options: FsSinkOptions, context: PluginContext): Promise<SinkInstance> {
   const root = resolve(options.dir);
   const pathTemplate = compilePathTemplate(options.path);
+  const pathNamesFrames = namesEachFrame(pathTemplate.fields);
   const directories = new DirectoryCache(options.dirMode);
   const writtenBytes = context.metrics.counter("fs_sink_written_bytes_total", "Bytes of frames written to files.");
   const writeErrors = context.metrics.counter(
     "fs_sink_write_errors_total",
     "Frame files that could not be written, by reason (exists, no-space, permission, read-only, busy, …).",
     ["reason"],
+  );
+  const duplicates = context.metrics.counter(
+    "fs_sink_duplicates_total",
+    "Frames not written because their file already held the very same bytes (a frame delivered twice).",
   );
   const droppedLines = context.metrics.counter(
     "fs_sink_manifest_lines_dropped_total",
@@ -153,16 +173,25 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   /**
    * Writes a frame under its stream's numbering: with `{seq}` in the template and overwrite false,
    * a file that exists (an earlier run's) moves the stream past it instead of failing the frame.
+   * When the path names each frame (see {@link namesEachFrame}), a file that exists at the frame's
+   * path with its very bytes is the frame itself, delivered twice: it is left as it is
+   * (`duplicate`), neither written again under the next number nor failed.
    */
-  const writeNumbered = async (frame: VideoFrame): Promise<{ numbered: VideoFrame; target: string }> => {
+  const writeNumbered = async (
+    frame: VideoFrame,
+  ): Promise<{ numbered: VideoFrame; target: string; duplicate: boolean }> => {
     let numbered = continuation.numbered(frame);
     let target = pathTemplate.render(numbered);
     try {
       for (let moves = 0; ; moves += 1) {
+        const file = insideFile(target);
         try {
-          await writeFile(insideFile(target), frame.image.data);
-          return { numbered, target };
+          await writeFile(file, frame.image.data);
+          return { numbered, target, duplicate: false };
         } catch (error) {
+          if (pathNamesFrames && fileExisted(error) && (await holdsSameBytes(file.path, frame.image.data))) {
+            return { numbered, target, duplicate: true };
+          }
           if (!continuation.enabled || moves >= MAX_MOVES_PER_FRAME || !fileExisted(error)) throw error;
           numbered = await continuation.continueAfter(frame, numbered);
           target = pathTemplate.render(numbered);
@@ -179,7 +208,13 @@ export async function createFsSink(options: FsSinkOptions, context: PluginContex
   return {
     retryFor: options.retryFor,
     async write(frame: VideoFrame): Promise<void> {
-      const { numbered, target } = await writeNumbered(frame);
+      const { numbered, target, duplicate } = await writeNumbered(frame);
+      if (duplicate) {
+        // Already on disk, and in the manifest unless the writer that put it there died first.
+        duplicates.inc();
+        context.logger.debug({ target, seq: frame.seq }, "frame already written (delivered twice): kept the file");
+        return;
+      }
       writtenBytes.inc(undefined, frame.image.data.byteLength);
       if (!manifests) return;
       try {

@@ -209,6 +209,56 @@ describe("fs sink: a stream continues after files of an earlier run", () => {
     expect(await walkFiles(dir)).toEqual(range(0, 4).map((seq) => `screenshare/00000${seq}.png`));
   });
 
+  it("a path that names each frame keeps a redelivered frame once, and a new frame of the same image apart", async () => {
+    // A NATS worker takes a stream over: frames its predecessor wrote come again, with the same
+    // seq (the ingest node's), time and bytes. A still screenshare's next frame has the same bytes
+    // but its own time.
+    const dir = await tempDir();
+    const path = "{recording.id}/{participant.id}-{type}/{seq}-{timestamp.relative}.{ext}";
+    const still = Buffer.from("the same slide");
+    const frame = (seq: number, relative: number) =>
+      createTestFrame({ seq, timestamp: { relative }, image: { data: still, width: 4, height: 4 } });
+    const first = await createSink({ dir, path, manifest: true });
+    await writeAll(first.sink, [frame(0, 0), frame(1, 0.5)]);
+    const second = await createSink({ dir, path, manifest: true });
+    await writeAll(second.sink, [frame(1, 0.5), frame(2, 1)]);
+    // An ingest node that restarted numbers from 0 again: same seq and bytes, a later time.
+    const third = await createSink({ dir, path, manifest: true });
+    await writeAll(third.sink, [frame(0, 7)]);
+
+    const folder = `${frame(0, 0).recording.id}/100-webcam`;
+    expect(await walkFiles(dir)).toEqual([
+      `${folder}/000000-0.png`,
+      `${folder}/000000-7000.png`,
+      `${folder}/000001-500.png`,
+      `${folder}/000002-1000.png`,
+      `${folder}/manifest.ndjson`,
+    ]);
+    expect(second.counters.get("fs_sink_duplicates_total")).toBe(1);
+    expect(third.counters.get("fs_sink_duplicates_total")).toBeUndefined();
+    expect(second.counters.get("fs_sink_seq_continuations_total")).toBeUndefined();
+    // The manifest lists each file once.
+    const lines = await manifestLines(join(dir, folder, "manifest.ndjson"));
+    expect(lines.map((line) => [line.seq, line.relative])).toEqual([
+      [0, 0],
+      [1, 0.5],
+      [2, 1],
+      [0, 7],
+    ]);
+  });
+
+  it("a same-bytes file at a path that names each frame's time but not its stream is still not a duplicate", async () => {
+    const dir = await tempDir();
+    const path = "{timestamp.relative}.{ext}";
+    const still = Buffer.from("black camera");
+    const frame = (participant: number) =>
+      createTestFrame({ participant: { id: participant }, image: { data: still, width: 4, height: 4 } });
+    const sink = await createSink({ dir, path });
+    await sink.sink.write(frame(1));
+    await expect(Promise.resolve(sink.sink.write(frame(2)))).rejects.toThrow("already exists");
+    expect(sink.counters.get("fs_sink_duplicates_total")).toBeUndefined();
+  });
+
   it("without {seq} in the template an existing file still fails the frame (exists), as before", async () => {
     const dir = await tempDir();
     const first = await createSink({ dir, path: "{participant.id}-{timestamp.relative}.{ext}" });

@@ -166,7 +166,7 @@ export function groupEndHeaders(group: GroupInfo): MsgHdrs {
 
 /** A decoded message: a frame, or the end of a stream or of a participant group. */
 export type DecodedMessage =
-  | { readonly kind: "frame"; readonly frame: IncomingFrame; readonly seq: number }
+  | { readonly kind: "frame"; readonly frame: IncomingFrame & { readonly seq: number } }
   | {
       readonly kind: "stream-end";
       readonly recordingId: string;
@@ -229,7 +229,9 @@ export function decodeMessage(h: MsgHdrs | undefined, data: Uint8Array, received
   if (!Number.isFinite(relative) || Number.isNaN(absolute.getTime())) {
     throw new FrameMessageError("invalid frame timestamp headers");
   }
-  const frame: IncomingFrame = {
+  const seq = integer(h, Header.seq);
+  if (seq < 0) throw new FrameMessageError(`header ${Header.seq}: expected a stream position, got ${seq}`);
+  const frame: IncomingFrame & { readonly seq: number } = {
     recording: { id: recordingId, metadata: context.recordingMetadata },
     bot: botId === "" ? null : { id: decodeURIComponent(botId), metadata: context.botMetadata ?? {} },
     realtimeEndpoint: context.realtimeEndpoint,
@@ -252,6 +254,8 @@ export function decodeMessage(h: MsgHdrs | undefined, data: Uint8Array, received
       height: integer(h, Header.imageHeight),
     },
     receivedAt,
+    // The ingest node's number: the worker keeps it, so a redelivered frame has the same one.
+    seq,
   };
-  return { kind: "frame", frame, seq: integer(h, Header.seq) };
+  return { kind: "frame", frame };
 }

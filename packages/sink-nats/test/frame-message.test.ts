@@ -40,8 +40,9 @@ describe("frame messages", () => {
     const decoded = decodeMessage(headers, frame.image.data, 123);
     expect(decoded.kind).toBe("frame");
     if (decoded.kind !== "frame") return;
-    expect(decoded.seq).toBe(42);
-    const rebuilt = withSeq(decoded.frame, decoded.seq);
+    // The ingest node's number travels with the frame, for the worker's ingest to keep.
+    expect(decoded.frame.seq).toBe(42);
+    const rebuilt = withSeq(decoded.frame, decoded.frame.seq);
     expect({ ...rebuilt, receivedAt: frame.receivedAt }).toEqual(frame);
     expect(rebuilt.image.data.equals(frame.image.data)).toBe(true);
   });
@@ -111,5 +112,11 @@ describe("frame messages", () => {
     const headers = frameHeaders(frame);
     headers.set(Header.version, "9");
     expect(() => decodeMessage(headers, new Uint8Array(0), 0)).toThrow(/unsupported/);
+  });
+
+  it("reject a frame whose seq is not a stream position", () => {
+    const headers = frameHeaders(frame);
+    headers.set(Header.seq, "-1");
+    expect(() => decodeMessage(headers, frame.image.data, 0)).toThrow(/Framepipe-Seq: expected a stream position/);
   });
 });

@@ -48,7 +48,7 @@ sinkContract({
     const frames: FrameIdentity[] = [];
     for (const message of await stored()) {
       const decoded = decodeMessage(message.header, message.data, 0);
-      if (decoded.kind === "frame") frames.push(withSeq(decoded.frame, decoded.seq));
+      if (decoded.kind === "frame") frames.push(withSeq(decoded.frame, decoded.frame.seq));
     }
     return frames;
   },

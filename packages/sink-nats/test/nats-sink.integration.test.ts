@@ -59,7 +59,7 @@ describe("nats sink against a real nats-server", () => {
     expect(message?.header.get(Header.seq)).toBe("3");
     expect(message?.header.get(Header.msgId)).not.toBe("");
     const decoded = decodeMessage(message?.header, message?.data ?? new Uint8Array(0), 0);
-    expect(decoded.kind === "frame" && withSeq(decoded.frame, decoded.seq)).toMatchObject({
+    expect(decoded.kind === "frame" && withSeq(decoded.frame, decoded.frame.seq)).toMatchObject({
       recording: { id: "rec.1" },
       participant: { id: 5, name: "Zoë Ω" },
       seq: 3,

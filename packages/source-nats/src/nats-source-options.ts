@@ -31,17 +31,26 @@ export const natsSourceOptions = z
       .min(1)
       .optional()
       .describe(
-        "Partitions this worker consumes, e.g. [0, 1, 2, 3], each through its own durable consumer <durable>-<partition>, " +
-          "so that each participant is processed whole and in order by one worker. Give each worker of a pool a disjoint " +
-          "set covering 0 … partitions - 1. Default: one consumer <durable> for every partition (a single worker).",
+        "Partitions this worker consumes, fixed, e.g. [0, 1, 2, 3]: give each worker of a pool a disjoint set covering " +
+          "0 … partitions - 1; a dead worker's partitions wait for it. Default: the workers sharing durable share the " +
+          "partitions automatically, through leases in the JetStream key-value bucket <durable>-leases: each takes " +
+          "ceil(partitions / workers), a joining worker gets its share from the others (drained first), and a dead " +
+          "worker's partitions are taken over after leaseTtl.",
+      ),
+    leaseTtl: durationSchema()
+      .prefault("10s")
+      .describe(
+        "How long a partition lease outlives a worker that stopped renewing it (killed, frozen, cut off from NATS): " +
+          "the longest a dead worker's participants wait for another worker. Renewed every leaseTtl / 4. The same on " +
+          "every worker of a pool (the first one creates the bucket with it).",
       ),
     durable: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "_" and "-"')
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'expected at most 200 letters, digits, "_" and "-"')
       .default(DEFAULT_DURABLE)
       .describe(
-        "Name of the durable pull consumer, created when missing. It keeps its position across restarts of the worker " +
-          "and of the server.",
+        "Name of the pool of workers: each partition's durable pull consumer is <durable>-<partition>, created when " +
+          "missing; it keeps its position across restarts of the workers and of the server.",
       ),
     maxAckPending: z
       .number()
@@ -49,8 +58,9 @@ export const natsSourceOptions = z
       .min(1)
       .default(256)
       .describe(
-        "Messages delivered and not yet acknowledged, at most (the consumer's max_ack_pending): the flow-control bound " +
-          "of a worker. A message is acknowledged once every sink finished its frame.",
+        "Messages delivered and not yet acknowledged per partition, at most (each consumer's max_ack_pending): with the " +
+          "runtime's own flow control, the bound of what a worker holds. A message is acknowledged once every sink " +
+          "finished its frame.",
       ),
     ackWait: durationSchema()
       .prefault("30s")

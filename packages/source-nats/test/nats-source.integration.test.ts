@@ -82,7 +82,8 @@ async function pendingOf(target: ReturnType<typeof names>) {
   const admin = await connect({ servers: natsServer().url });
   try {
     const manager = await admin.jetstreamManager();
-    const info = await manager.consumers.info(target.stream, target.durable);
+    // One partition: its consumer is <durable>-0.
+    const info = await manager.consumers.info(target.stream, `${target.durable}-0`);
     const stream = await manager.streams.info(target.stream);
     return { ackPending: info.num_ack_pending, unprocessed: info.num_pending, stored: stream.state.messages };
   } finally {

@@ -60,8 +60,14 @@ export interface VideoFrame {
   readonly receivedAt: number;
 }
 
-/** A frame as a parser or source produces it, before ingest assigns its `seq`. */
-export type IncomingFrame = Omit<VideoFrame, "seq">;
+/**
+ * A frame as a parser or source produces it, before ingest assigns its `seq`. A source that
+ * relays frames numbered elsewhere (a worker consuming what an ingest node published, a replay)
+ * may hand in the `seq` they already have: ingest keeps it, so a frame keeps one number across
+ * processes and a redelivered frame is recognised by the sinks. Without it, ingest numbers the
+ * stream from 0.
+ */
+export type IncomingFrame = Omit<VideoFrame, "seq"> & { readonly seq?: number };
 
 /** Freezes a frame (shallowly, and its nested records) and returns it. */
 export function freezeFrame<T extends IncomingFrame>(frame: T): T {

@@ -1,5 +1,6 @@
 import { defer, map, type OperatorFunction } from "rxjs";
 import { FramepipeError } from "../errors/framepipe-error.js";
+import { carriedSeq } from "../model/carried-seq.js";
 import { type StreamKey, streamKeyOfFrame } from "../model/stream-key.js";
 import { type IncomingFrame, type VideoFrame, withSeq } from "../model/video-frame.js";
 import { RecentlyUsedMap } from "../participants/recently-used-map.js";
@@ -51,11 +52,18 @@ export class SequenceCounter {
     return this.#next.size;
   }
 
-  /** Returns the next position of the stream and advances it. */
-  next(key: StreamKey): number {
-    const seq = this.#next.peek(key) ?? 0;
-    this.#next.set(key, seq + 1);
-    return seq;
+  /**
+   * Returns the next position of the stream and advances it. With `carried` (a frame that arrived
+   * numbered, see {@link carriedSeq}), returns that instead and moves the counter past it.
+   */
+  next(key: StreamKey, carried?: number): number {
+    const next = this.#next.peek(key) ?? 0;
+    if (carried === undefined) {
+      this.#next.set(key, next + 1);
+      return next;
+    }
+    this.#next.set(key, Math.max(next, carried + 1));
+    return carried;
   }
 
   /** The position the next frame of this stream will get, without advancing. */
@@ -75,8 +83,9 @@ export class SequenceCounter {
 }
 
 /**
- * Gives each incoming frame its per-stream `seq`, from 0, in arrival order. The stream key is
- * (recording id, participant id, type), see {@link streamKeyOfFrame}.
+ * Gives each incoming frame its per-stream `seq`, from 0, in arrival order; a frame that arrives
+ * numbered keeps its number (see {@link carriedSeq}). The stream key is (recording id,
+ * participant id, type), see {@link streamKeyOfFrame}.
  *
  * Without `counter`, every subscription gets its own fresh {@link SequenceCounter}. Pass one to
  * share numbering between subscriptions (e.g. across a reconnecting source).
@@ -85,6 +94,6 @@ export function assignSequence(counter?: SequenceCounter): OperatorFunction<Inco
   return (source) =>
     defer(() => {
       const sequences = counter ?? new SequenceCounter();
-      return source.pipe(map((frame) => withSeq(frame, sequences.next(streamKeyOfFrame(frame)))));
+      return source.pipe(map((frame) => withSeq(frame, sequences.next(streamKeyOfFrame(frame), carriedSeq(frame)))));
     });
 }

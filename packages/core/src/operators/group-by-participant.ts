@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, Subscription } from "rxjs";
 import { FramepipeError } from "../errors/framepipe-error.js";
+import { carriedSeq, takeSeq } from "../model/carried-seq.js";
 import type { GroupKey } from "../model/stream-key.js";
 import { type IncomingFrame, type Participant, withParticipant, withSeq } from "../model/video-frame.js";
 import { GroupTracker, MAX_TIMER_DELAY_MS } from "../participants/group-tracker.js";
@@ -124,7 +125,7 @@ export function groupByParticipant(
         } else {
           handle.participant = snapshot;
         }
-        const seq = sequences ? sequences.next(stream.info.key) : stream.nextSeq++;
+        const seq = sequences ? sequences.next(stream.info.key, carriedSeq(incoming)) : takeSeq(stream, incoming);
         const frame = withSeq(incoming, seq);
         handle.pushFrame(name === own.name ? frame : withParticipant(frame, { name }));
       };

@@ -1,5 +1,6 @@
 import type { Subject, Subscription } from "rxjs";
 import { describeError } from "../errors/framepipe-error.js";
+import { takeSeq } from "../model/carried-seq.js";
 import { type IncomingFrame, type VideoFrame, withParticipant, withSeq } from "../model/video-frame.js";
 import type { GroupTracker } from "../participants/group-tracker.js";
 import type { FrameOutcome } from "../plugin/define-plugin.js";
@@ -25,7 +26,7 @@ export interface SourceNodeServices {
 /**
  * The entry of the graph for one source: subscribes to its events, gives each frame its
  * per-stream `seq` (a counter that survives group ends, so a returning participant never reuses a
- * number), fills late participant names, opens and touches groups, applies the overflow policy,
+ * number; a frame that arrives numbered keeps its number, see {@link takeSeq}), fills late participant names, opens and touches groups, applies the overflow policy,
  * and ends a group on `participant_events.leave`. Other events are counted and passed to
  * `events$` only. When a frame it produced is finished everywhere, the source's `settled` hook
  * learns the outcome.
@@ -113,8 +114,7 @@ export class SourceNode extends GraphNode implements TicketListener {
     const { groups, metrics, frames$ } = this.#services;
     const participant = groups.participant(incoming.recording.id, incoming.participant.id);
     const stream = groups.stream(participant, incoming.type);
-    let frame = withSeq(incoming, stream.nextSeq);
-    stream.nextSeq += 1;
+    let frame = withSeq(incoming, takeSeq(stream, incoming));
     if (frame.participant.name) groups.rememberName(participant, frame.participant.name);
     else if (participant.name) frame = withParticipant(frame, { name: participant.name });
     counters.received(this.id);

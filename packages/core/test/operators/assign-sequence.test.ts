@@ -38,6 +38,19 @@ describe("assignSequence", () => {
     });
   });
 
+  it("keeps the seq a frame arrives with and moves the stream's counter past it", async () => {
+    const relayed = (seq: number) => ({ ...incomingFrame(), seq });
+    const frames = from([relayed(5), incomingFrame(), relayed(2), incomingFrame(), relayed(-3)]);
+    const seqs = await lastValueFrom(
+      frames.pipe(
+        assignSequence(),
+        map((frame) => frame.seq),
+        toArray(),
+      ),
+    );
+    expect(seqs).toEqual([5, 6, 2, 7, 8]);
+  });
+
   it("returns frozen frames that keep every other field", async () => {
     const incoming = incomingFrame({ participantId: 3, name: "Ann" });
     const [frame] = await lastValueFrom(from([incoming]).pipe(assignSequence(), toArray()));

@@ -151,6 +151,28 @@ describe("group lifecycle", () => {
     expect(sink.handle.streams).toHaveLength(1);
   });
 
+  it("keeps the seq a relayed frame arrives with, and numbers unnumbered frames after it", async () => {
+    const source = memorySource();
+    const sink = collectSink();
+    const pipeline = await createPipeline(
+      pipelineConfig({
+        sources: [component("src", source.definition)],
+        sinks: [component("out", sink.definition, ["src"])],
+      }),
+    );
+    await pipeline.start();
+    // A worker takes a stream over at 40, gets 41 redelivered after 42, then a frame of its own.
+    for (const seq of [40, 41, 42, 41, -1, 1.5]) source.handle.frames(1, { seq });
+    source.handle.frames(1, { type: "screenshare", seq: 7 });
+    source.handle.frames(1);
+    await until(() => sink.handle.frames.length === 8);
+    await pipeline.stop();
+    const seqs = (type: string) => sink.handle.frames.filter((frame) => frame.type === type).map((frame) => frame.seq);
+    // -1 and 1.5 are not stream positions: they are numbered after the highest kept one.
+    expect(seqs("webcam")).toEqual([40, 41, 42, 41, 43, 44, 45]);
+    expect(seqs("screenshare")).toEqual([7]);
+  });
+
   it("fills a missing participant name with the last one known", async () => {
     const source = memorySource();
     const sink = collectSink();

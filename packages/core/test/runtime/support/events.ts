@@ -13,6 +13,8 @@ export interface FrameSpec {
   readonly height?: number;
   readonly relative?: number;
   readonly receivedAt?: number;
+  /** A number the frame arrives with (a relayed frame); none by default. */
+  readonly seq?: number;
 }
 
 const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -43,6 +45,7 @@ export function incomingFrame(spec: FrameSpec = {}): IncomingFrame {
     timestamp: { relative, absolute: new Date(Date.UTC(2026, 0, 1) + relative * 1000) },
     image: { data: imageBytes(spec.bytes ?? 8), format: "png", width: spec.width ?? 2, height: spec.height ?? 2 },
     receivedAt: spec.receivedAt ?? 0,
+    ...(spec.seq === undefined ? {} : { seq: spec.seq }),
   };
 }
 

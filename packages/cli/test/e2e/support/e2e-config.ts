@@ -7,6 +7,8 @@ import { streamPathTemplate } from "./written-streams.js";
 
 /** The local sink plugin that delays each frame (`type: slow`, option `delay`). */
 export const slowSinkPlugin = fileURLToPath(new URL("../fixtures/slow-sink.ts", import.meta.url));
+/** The `slow-pass` transform fixture (a delay per frame, the frame unchanged). */
+export const slowTransformPlugin = fileURLToPath(new URL("../fixtures/slow-transform.ts", import.meta.url));
 
 /** A fresh token of the length the websocket source requires. */
 export function randomToken(): string {

@@ -79,9 +79,26 @@ const listeningMessage = "websocket source listening";
 export async function startFramepipeRun(config: object, options: StartRunOptions): Promise<FramepipeRun> {
   const file = join(options.directory, options.fileName ?? "pipeline.json");
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
+  return startFramepipeRunOnFile(file, { cwd: options.directory });
+}
+
+/** Options of {@link startFramepipeRunOnFile}. */
+export interface StartRunOnFileOptions {
+  /** The process's working directory. */
+  readonly cwd: string;
+  /** Variables added to the test's environment, for the config's `${VAR}` interpolations. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Starts `framepipe run <file>` on a config file as it is (an example's YAML, with its `${VAR}`
+ * interpolations filled from `env`), like {@link startFramepipeRun}; the config should take its
+ * ports from variables set to 0 here, so the addresses come from the logs.
+ */
+export async function startFramepipeRunOnFile(file: string, options: StartRunOnFileOptions): Promise<FramepipeRun> {
   const child = spawn(process.execPath, [framepipeBin, "run", file], {
-    cwd: options.directory,
-    env: { ...process.env, NO_COLOR: "1" },
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: LogLine[] = [];

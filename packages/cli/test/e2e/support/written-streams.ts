@@ -5,6 +5,12 @@ import { join } from "node:path";
 /** The fs sink path template the e2e configs use, so {@link readWrittenStreams} can read the tree back. */
 export const streamPathTemplate = "{recording.id}/{participant.id}/{type}/{seq}.{ext}";
 
+/**
+ * The same tree with each frame's capture time in its file name: a path that names each frame, so
+ * the fs sink keeps a frame delivered twice (a NATS worker's takeover) once.
+ */
+export const framePathTemplate = "{recording.id}/{participant.id}/{type}/{seq}-{timestamp.relative}.{ext}";
+
 /** One line of the fs sink's `manifest.ndjson`. */
 export interface ManifestLine {
   readonly file: string;
@@ -38,7 +44,10 @@ async function folders(path: string): Promise<string[]> {
     .sort();
 }
 
-/** Reads the tree `<dir>/<recording>/<participant>/<type>/<seq>.<ext>` written with {@link streamPathTemplate}. */
+/**
+ * Reads the tree `<dir>/<recording>/<participant>/<type>/<seq>.<ext>` written with
+ * {@link streamPathTemplate}, or {@link framePathTemplate}.
+ */
 export async function readWrittenStreams(dir: string): Promise<WrittenStream[]> {
   if (!existsSync(dir)) return [];
   const streams: WrittenStream[] = [];
@@ -47,7 +56,8 @@ export async function readWrittenStreams(dir: string): Promise<WrittenStream[]> 
       for (const type of await folders(join(dir, recording, participant))) {
         const folder = join(dir, recording, participant, type);
         const names = (await readdir(folder)).sort();
-        const files = names.filter((name) => /^\d{6}\.\w+$/.test(name));
+        // `<seq>.<ext>`, or `<seq>-<capture ms>.<ext>` (a path that names each frame).
+        const files = names.filter((name) => /^\d{6}(-\d+)?\.\w+$/.test(name));
         const manifestFile = join(folder, "manifest.ndjson");
         const manifest = existsSync(manifestFile)
           ? (await readFile(manifestFile, "utf8"))

@@ -130,7 +130,8 @@ describe("examples/scale-out: ingest.yaml → NATS JetStream → worker.yaml ×2
     for (const stream of streams) {
       const where = `${stream.participant}/${stream.type}`;
       expect(stream.files, where).toEqual(
-        seqsUpTo(framesPerStream).map((seq) => `${String(seq).padStart(6, "0")}.jpg`),
+        // `<seq>-<capture ms>.jpg`: the path names each frame (a redelivered frame is kept once).
+        seqsUpTo(framesPerStream).map((seq) => `${String(seq).padStart(6, "0")}-${(seq * 1000) / fps}.jpg`),
       );
       const size = stream.type === "screenshare" ? "320×180" : "240×180";
       expect(

@@ -38,7 +38,7 @@ describe("README.md", () => {
       const fs = defineSink({
         type: "fs",
         summary: "stand-in",
-        options: z.strictObject({ dir: z.string().describe("dir") }),
+        options: z.strictObject({ dir: z.string().describe("dir"), path: z.string().describe("path") }),
         create: () => ({ write: () => undefined }),
       });
       const result = await loadPipelineConfig(file, { plugins: [natsSource, fs], env: {} });

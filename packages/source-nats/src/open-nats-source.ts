@@ -76,8 +76,12 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
   const { logger, metrics } = context;
   const events$ = new Subject<RecallEvent>();
   const pending = new Map<IncomingFrame, { message: JsMsg; partition: OwnedPartition }>();
-  /** Stream sequences of the messages held, so a redelivery of a held message is not emitted twice. */
-  const held = new Set<number>();
+  /**
+   * The frames held, by stream sequence: a message delivered again while its frame is held (its
+   * partition resumed by this very worker after a lost lease) is not emitted twice; the newest
+   * delivery is the one acknowledged, the consumer of the older one being gone.
+   */
+  const held = new Map<number, IncomingFrame>();
   const partitions = new Map<number, OwnedPartition>();
   const ownedGauge = metrics.gauge("nats_source_partitions_owned", "Partitions this worker consumes now.");
   const resumed = metrics.counter(
@@ -115,7 +119,12 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
       message.nak();
       return;
     }
-    if (held.has(message.seq)) return;
+    const holding = held.get(message.seq);
+    if (holding !== undefined) {
+      const entry = pending.get(holding);
+      if (entry !== undefined) entry.message = message;
+      return;
+    }
     let decoded: ReturnType<typeof decodeMessage>;
     try {
       decoded = decodeMessage(message.headers, message.data, performance.now());
@@ -134,7 +143,7 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
         participant: frame.participant,
       });
       pending.set(frame, { message, partition });
-      held.add(message.seq);
+      held.set(message.seq, frame);
       partition.held += 1;
       events$.next({ kind: "video-frame", event: "video_separate_png.data", frame });
       return;

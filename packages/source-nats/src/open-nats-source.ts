@@ -9,7 +9,7 @@ import {
   type SourceInstance,
 } from "@framepipe/core";
 import { decodeMessage, natsConnectionOptions } from "@framepipe/sink-nats";
-import { connect, type JsMsg, type NatsConnection } from "nats";
+import { connect, Events, type JsMsg, type NatsConnection } from "nats";
 import { Observable, Subject } from "rxjs";
 import type { NatsSourceOptions } from "./nats-source-options.js";
 import { isNotFound, openPartitionConsumer, PartitionPuller } from "./partition-consumer.js";
@@ -193,6 +193,20 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
     forget(partitionNumber);
   }
 
+  /**
+   * Follows the connection: while the client is cut off from every server, the worker is
+   * reported failing (`/ready` 503, `/health` names it), recovered once it reconnected.
+   */
+  async function watchConnection(open: NatsConnection): Promise<void> {
+    for await (const status of open.status()) {
+      if (status.type === Events.Disconnect) {
+        context.health.failing(new Error(`lost the connection to NATS (${String(status.data)}); reconnecting`));
+      } else if (status.type === Events.Reconnect) {
+        context.health.recovered();
+      }
+    }
+  }
+
   /** Once stopped and every held frame settled: give the leases back, then close the connection. */
   function closeWhenIdle(): Promise<void> {
     if (!stopped || pending.size > 0 || connection === undefined) return closing ?? Promise.resolve();
@@ -260,6 +274,7 @@ export async function openNatsSource(options: NatsSourceOptions, context: Plugin
     }),
     async start() {
       connection = await connect(natsConnectionOptions(options, `framepipe-source-${context.componentId}`));
+      void watchConnection(connection).catch(() => undefined);
       // Tell the server the held frames are being worked on, well within ackWait.
       keepAlive = setInterval(
         () => {

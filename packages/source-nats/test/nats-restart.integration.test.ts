@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { createPipeline, type Pipeline } from "@framepipe/core";
 import natsSink from "@framepipe/sink-nats";
 import { createCollectSink, createTestContext, createTestStream } from "@framepipe/testing";
+import { connect } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import natsSource from "../src/index.js";
 
@@ -28,6 +29,17 @@ async function publish(frames: ReturnType<typeof createTestStream>): Promise<voi
   const sink = await natsSink.create(options, createTestContext({ kind: "sink", type: "nats" }));
   for (const frame of frames) await sink.write(frame);
   await sink.close?.();
+}
+
+/** True once the consumer has no message delivered and unacknowledged. */
+async function acknowledgedAll(durable: string): Promise<boolean> {
+  const admin = await connect({ servers: url });
+  try {
+    const info = await (await admin.jetstreamManager()).consumers.info("RESTART", durable);
+    return info.num_ack_pending === 0 && info.num_pending === 0;
+  } finally {
+    await admin.close();
+  }
 }
 
 beforeAll(async () => {
@@ -57,11 +69,17 @@ describe("nats source across a nats-server restart", () => {
     );
     await worker.start();
     await collect.waitFor(5);
-    // Let the acknowledgements of the first five reach the server before it goes away.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The acknowledgements of the first five reach the server before it goes away.
+    await expect.poll(() => acknowledgedAll("restart-0"), { timeout: 10_000 }).toBe(true);
 
     await script("stop.sh", true);
+    // Cut off from NATS, the worker reports itself failing (/ready 503)…
+    await expect
+      .poll(() => worker?.stats().failing.map((failing) => failing.label), { timeout: 10_000 })
+      .toEqual(["source:nats#bus"]);
     await script("start.sh");
+    // …until the client reconnected.
+    await expect.poll(() => worker?.stats().failing, { timeout: 20_000 }).toEqual([]);
     await publish(frames.slice(5));
     await collect.waitFor(10);
     expect(collect.frames.map((frame) => frame.timestamp.relative)).toEqual(

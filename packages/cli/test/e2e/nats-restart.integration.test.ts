@@ -141,8 +141,15 @@ beforeAll(async () => {
       "the nats sink reported failing while nats-server was down",
     );
     expect((await fetch(`${ingest.addresses.api}/ready`)).status).toBe(503);
+    // The worker, cut off from NATS, reports its source failing too.
+    await worker.waitForLog(
+      (line) => line.component === "source:nats#bus" && line.msg.startsWith("source failing"),
+      "the nats source reported failing while nats-server was down",
+    );
+    expect((await fetch(`${worker.addresses.api}/ready`)).status).toBe(503);
     await nats.start();
     await waitUntilReady(ingest, 20_000);
+    await waitUntilReady(worker, 20_000);
     report = await meeting;
     await ingest.waitForLogs(connectionClosed(1000), 1, "the bot closed its connection");
     await worker.waitForMetric("framepipe_frames_sent_total", { component: "disk" }, totalFrames, 30_000);

@@ -3,7 +3,7 @@ import { createSilentLogger, type Logger } from "../services/logger.js";
 import { type ComponentMetrics, createNoopMetrics } from "../services/metrics.js";
 import type { ResolvedServices, ServiceDeps } from "../services/service-ref.js";
 import { componentLabel } from "./component-label.js";
-import type { ComponentKind, PluginContext } from "./plugin-context.js";
+import type { ComponentHealthReport, ComponentKind, PluginContext } from "./plugin-context.js";
 import { createPluginErrorFactory } from "./plugin-error-factory.js";
 
 /** What {@link createPluginContext} builds a context from. */
@@ -23,7 +23,11 @@ export interface PluginContextSettings<Deps extends ServiceDeps = ServiceDeps> {
   readonly signal?: AbortSignal | undefined;
   /** Values of the plugin's declared `deps`. Default: none. */
   readonly services?: ResolvedServices<Deps> | undefined;
+  /** Where health reports go. Default: nowhere. */
+  readonly health?: ComponentHealthReport | undefined;
 }
+
+const unwatchedHealth: ComponentHealthReport = { failing: () => {}, recovered: () => {} };
 
 /**
  * A {@link PluginContext} with its `label` and `error` filled in. The runtime builds each
@@ -44,5 +48,6 @@ export function createPluginContext<Deps extends ServiceDeps = ServiceDeps>(
     metrics: settings.metrics ?? createNoopMetrics(),
     signal: settings.signal ?? new AbortController().signal,
     services: settings.services ?? ({} as ResolvedServices<Deps>),
+    health: settings.health ?? unwatchedHealth,
   };
 }

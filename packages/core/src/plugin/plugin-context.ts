@@ -6,6 +6,17 @@ import type { PluginErrorFactory } from "./plugin-error-factory.js";
 /** The three component kinds of a pipeline. */
 export type ComponentKind = "source" | "transform" | "sink";
 
+/**
+ * A component's own word on its health, for what the runtime cannot see: a source cut off from
+ * its upstream (a NATS server away) calls `failing(error)`, and `recovered()` once it is back.
+ * Meanwhile `/ready` answers 503 and `/health` names the component, as for a sink whose writes
+ * fail (sinks need not call it: failed writes report themselves). Repeated calls are harmless.
+ */
+export interface ComponentHealthReport {
+  failing(error: unknown): void;
+  recovered(): void;
+}
+
 /** What a plugin's `create` receives besides its validated options. */
 export interface PluginContext<Deps extends ServiceDeps = ServiceDeps> {
   /** The component id from the config (`recall`, `thumbs`, …). */
@@ -32,4 +43,6 @@ export interface PluginContext<Deps extends ServiceDeps = ServiceDeps> {
   readonly signal: AbortSignal;
   /** Resolved values of the plugin's declared `deps`. */
   readonly services: ResolvedServices<Deps>;
+  /** Reports this component failing or recovered (see {@link ComponentHealthReport}). */
+  readonly health: ComponentHealthReport;
 }

@@ -8,6 +8,7 @@ import type { Logger } from "../services/logger.js";
 import type { ServiceDeps } from "../services/service-ref.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 import { wrapPluginError } from "./plugin-error.js";
+import type { SinkHealth } from "./sink-health.js";
 
 interface ComponentBase {
   readonly config: ComponentConfig;
@@ -47,6 +48,8 @@ export interface ComponentEnvironment {
   readonly metrics: PipelineMetrics;
   readonly signal: AbortSignal;
   readonly services: Readonly<Record<string, unknown>>;
+  /** Where the components' own health reports go (`/ready`, `/health`). */
+  readonly health: SinkHealth;
 }
 
 /**
@@ -111,6 +114,10 @@ async function createComponent(config: ComponentConfig, environment: ComponentEn
     metrics: environment.metrics.forComponent(config.id),
     signal: environment.signal,
     services: resolveServices(config, label, environment.services),
+    health: {
+      failing: (error) => environment.health.failed({ config, label, logger }, error),
+      recovered: () => environment.health.succeeded({ config, label, logger }),
+    },
   });
   let instance: unknown;
   try {

@@ -6,6 +6,7 @@ import { closeComponent, createComponents } from "./create-components.js";
 import { PipelineController } from "./pipeline-controller.js";
 import type { Pipeline, PipelineServiceOptions } from "./pipeline-types.js";
 import { type ConfigResolutionOptions, resolvePipelineConfig } from "./resolve-pipeline-config.js";
+import { SinkHealth } from "./sink-health.js";
 
 function runtimeProblems(runtime: RuntimeConfig): string[] {
   const problems: string[] = [];
@@ -81,7 +82,10 @@ export async function createPipeline(config: unknown, options: CreatePipelineOpt
 async function buildPipeline(config: PipelineConfig, root: CompositionRoot): Promise<Pipeline> {
   const { logger, metrics, clock } = root;
   const abort = new AbortController();
+  // Before the components: a plugin may report its health from create() on.
+  const health = new SinkHealth(clock);
   const components = await createComponents(config, {
+    health,
     concurrency: config.runtime.concurrency,
     logger,
     metrics,
@@ -93,7 +97,7 @@ async function buildPipeline(config: PipelineConfig, root: CompositionRoot): Pro
   const inFlight = components.reduce((sum, component) => sum + component.concurrency, 0);
   setMaxListeners(Math.max(defaultMaxListeners, 2 * inFlight + 16), abort.signal);
   try {
-    return new PipelineController({ config, components, logger, metrics, clock, abort });
+    return new PipelineController({ config, components, logger, metrics, clock, abort, health });
   } catch (error) {
     for (const component of components.toReversed()) await closeComponent(component).catch(() => {});
     throw error;

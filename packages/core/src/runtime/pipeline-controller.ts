@@ -13,6 +13,7 @@ import { pipelineStats } from "./pipeline-stats.js";
 import type { Pipeline, PipelineState, PipelineStats, PipelineSummary, StopOptions } from "./pipeline-types.js";
 import { wrapPluginError } from "./plugin-error.js";
 import { RuntimeCounters } from "./runtime-counters.js";
+import type { SinkHealth } from "./sink-health.js";
 
 /** What {@link PipelineController} is built from. */
 export interface PipelineControllerOptions {
@@ -23,6 +24,8 @@ export interface PipelineControllerOptions {
   readonly clock: Clock;
   /** Aborted at a forced stop, a failure, and after a normal stop: the plugins' `context.signal`. */
   readonly abort: AbortController;
+  /** The components' health (failing sinks, sources reporting failure). */
+  readonly health: SinkHealth;
 }
 
 /** The {@link Pipeline}: lifecycle (start, drain, force, fail) around a {@link PipelineEngine}. */
@@ -73,6 +76,7 @@ export class PipelineController implements Pipeline {
       counters: this.#counters,
       metrics: options.metrics,
       signal: options.abort.signal,
+      health: options.health,
       onFailure: (error) => this.#fail(error),
       onSourcesComplete: () => {
         this.#sourcesComplete = true;

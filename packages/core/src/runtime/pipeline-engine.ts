@@ -18,7 +18,7 @@ import { buildGraph } from "./pipeline-graph.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 import type { GroupEnd, Lane, LaneNode, NodeRuntime } from "./pipeline-node.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
-import { SinkHealth } from "./sink-health.js";
+import type { SinkHealth } from "./sink-health.js";
 import type { SourceNode } from "./source-node.js";
 import { WorkTracker } from "./work-tracker.js";
 
@@ -36,6 +36,8 @@ export interface EngineOptions {
   readonly onFailure: (error: FramepipeError) => void;
   /** Called when every source's `events$` completed. */
   readonly onSourcesComplete: () => void;
+  /** The components' health, shared with their contexts. */
+  readonly health: SinkHealth;
 }
 
 /**
@@ -80,7 +82,7 @@ export class PipelineEngine {
     this.groups = new GroupTracker(participants, config.runtime.idleTimeout, clock, (end, streams) =>
       this.groupEnded(end, streams),
     );
-    this.health = new SinkHealth(clock);
+    this.health = options.health;
     const runtime: NodeRuntime = {
       scheduler: this.#scheduler,
       flow: this.flow,

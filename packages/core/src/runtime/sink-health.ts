@@ -5,8 +5,11 @@ import type { RuntimeComponent } from "./create-components.js";
 import { ERROR_LOG_INTERVAL_MS } from "./error-log.js";
 import type { FailingSink } from "./pipeline-types.js";
 
+/** What health is tracked for: a component, before or after its instance exists. */
+export type HealthSubject = Pick<RuntimeComponent, "config" | "label" | "logger">;
+
 interface FailingState {
-  readonly component: RuntimeComponent;
+  readonly component: HealthSubject;
   /** Wall-clock time of the first failure, for people reading `/health`. */
   readonly since: Date;
   /** Clock time of the first failure, for the duration logged at recovery. */
@@ -17,8 +20,9 @@ interface FailingState {
 }
 
 /**
- * Which sinks are failing now: a sink is failing from a failed write attempt until one of its
- * writes succeeds. `/ready` answers 503 and `/health` names the sink meanwhile, so a full or
+ * Which components are failing now: a sink from a failed write attempt until one of its writes
+ * succeeds; a source from its own report (`context.health.failing`, e.g. cut off from its
+ * upstream) until it reports it recovered. `/ready` answers 503 and `/health` names the sink meanwhile, so a full or
  * read-only disk shows from the first failed write, not minutes later when retries run out.
  *
  * The start and the end of a failure are logged (`warn`, then `info`), at most once per
@@ -36,7 +40,7 @@ export class SinkHealth {
   }
 
   /** An attempt to write failed at `component` (whether it will be retried or not). */
-  failed(component: RuntimeComponent, error: unknown): void {
+  failed(component: HealthSubject, error: unknown): void {
     const id = component.config.id;
     const reason = failureReason(error);
     const message = describeError(error);
@@ -58,13 +62,15 @@ export class SinkHealth {
     if (this.#mayLog(id)) {
       component.logger.warn(
         { reason, error: message, retried: isTransientError(error) },
-        "sink failing: writes fail; /ready answers 503 until one succeeds",
+        component.config.kind === "sink"
+          ? "sink failing: writes fail; /ready answers 503 until one succeeds"
+          : `${component.config.kind} failing: /ready answers 503 until it recovers`,
       );
     }
   }
 
   /** A write succeeded at `component`: it is no longer failing. */
-  succeeded(component: RuntimeComponent): void {
+  succeeded(component: HealthSubject): void {
     const id = component.config.id;
     const state = this.#failing.get(id);
     if (!state) return;
@@ -72,13 +78,15 @@ export class SinkHealth {
     if (this.#mayLog(id)) {
       component.logger.info(
         { failedForMs: Math.round(this.#clock.now() - state.startedAt), failedAttempts: state.failedAttempts },
-        "sink recovered: writes succeed again",
+        component.config.kind === "sink"
+          ? "sink recovered: writes succeed again"
+          : `${component.config.kind} recovered`,
       );
     }
   }
 
   /** Clock time of the first failed attempt of `component`'s current failure, or undefined when it is not failing. */
-  failingSince(component: RuntimeComponent): number | undefined {
+  failingSince(component: HealthSubject): number | undefined {
     return this.#failing.get(component.config.id)?.startedAt;
   }
 

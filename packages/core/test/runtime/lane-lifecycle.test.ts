@@ -4,6 +4,7 @@ import { createComponents } from "../../src/runtime/create-components.js";
 import { PipelineEngine } from "../../src/runtime/pipeline-engine.js";
 import { createNoopPipelineMetrics } from "../../src/runtime/pipeline-metrics.js";
 import { RuntimeCounters } from "../../src/runtime/runtime-counters.js";
+import { SinkHealth } from "../../src/runtime/sink-health.js";
 import { createSilentLogger } from "../../src/services/logger.js";
 import { component, pipelineConfig } from "./support/config.js";
 import { collectSink, mapTransform, memorySource } from "./support/plugins.js";
@@ -30,7 +31,9 @@ async function engineWithTwoTransforms() {
   const logger = createSilentLogger();
   const metrics = createNoopPipelineMetrics();
   const signal = new AbortController().signal;
+  const health = new SinkHealth(systemClock);
   const components = await createComponents(config, {
+    health,
     concurrency: config.runtime.concurrency,
     logger,
     metrics,
@@ -47,6 +50,7 @@ async function engineWithTwoTransforms() {
     signal,
     onFailure: () => {},
     onSourcesComplete: () => {},
+    health,
   });
   engine.attach("src");
   const lanes = () => Object.fromEntries(engine.nodes.map((node) => [node.id, "lanes" in node ? node.lanes.size : 0]));

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { createPipeline, type ParticipantEvent, type Pipeline, type VideoFrame } from "@framepipe/core";
-import natsSink, { partitionOf } from "@framepipe/sink-nats";
-import { createCollectSink, createMemorySource, createTestStream, type MemorySourceInput } from "@framepipe/testing";
+import { partitionOf } from "@framepipe/sink-nats";
+import { createCollectSink, createTestStream } from "@framepipe/testing";
 import { connect } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import natsSource from "../src/index.js";
+import { type BusNames, busNames, publish, seqsByStream } from "./support/bus-pipelines.js";
 import { natsServer } from "./support/nats-server.js";
 
 const running: Pipeline[] = [];
@@ -12,40 +12,8 @@ afterEach(async () => {
   for (const pipeline of running.splice(0)) await pipeline.stop().catch(() => undefined);
 });
 
-/** A stream, prefix and durable consumer of their own per test. */
-function names() {
-  const id = randomUUID().slice(0, 8);
-  return { stream: `S_${id}`, subjectPrefix: `s${id}.frames`, durable: `w_${id}` };
-}
-
-/** Ingest: a memory source of `frames` → nats sink; resolves once every frame was published. */
-async function publish(frames: MemorySourceInput[], target: ReturnType<typeof names>, partitions = 1): Promise<void> {
-  const source = createMemorySource(frames, { complete: "when-drained" });
-  const pipeline = await createPipeline(
-    {
-      version: 1,
-      sources: { memory: { type: "memory" } },
-      sinks: {
-        bus: {
-          type: "nats",
-          inputs: ["memory"],
-          servers: natsServer().url,
-          stream: target.stream,
-          subjectPrefix: target.subjectPrefix,
-          partitions,
-        },
-      },
-    },
-    { plugins: [source.definition, natsSink] },
-  );
-  await pipeline.start();
-  const summary = await pipeline.done;
-  const frameCount = frames.filter((input) => !("kind" in input)).length;
-  expect(summary.written).toEqual({ bus: frameCount });
-}
-
 /** A worker: nats source → collect sink. */
-async function startWorker(target: ReturnType<typeof names>, extra: Record<string, unknown> = {}) {
+async function startWorker(target: BusNames, extra: Record<string, unknown> = {}) {
   const collect = createCollectSink();
   const pipeline = await createPipeline(
     {
@@ -69,16 +37,7 @@ async function startWorker(target: ReturnType<typeof names>, extra: Record<strin
   return { collect, pipeline };
 }
 
-function seqsByStream(frames: readonly VideoFrame[]): Record<string, number[]> {
-  const byStream: Record<string, number[]> = {};
-  for (const frame of frames) {
-    const key = `${frame.recording.id}#${frame.participant.id}#${frame.type}`;
-    byStream[key] = [...(byStream[key] ?? []), frame.seq];
-  }
-  return byStream;
-}
-
-async function pendingOf(target: ReturnType<typeof names>) {
+async function pendingOf(target: BusNames) {
   const admin = await connect({ servers: natsServer().url });
   try {
     const manager = await admin.jetstreamManager();
@@ -93,7 +52,7 @@ async function pendingOf(target: ReturnType<typeof names>) {
 
 describe("nats source against a real nats-server", () => {
   it("delivers every frame published by the nats sink once, in order per stream, with its fields", async () => {
-    const target = names();
+    const target = busNames();
     const frames = createTestStream({ participants: 3, types: ["webcam", "screenshare"], frames: 20 });
     await publish(frames, target);
     const { collect, pipeline } = await startWorker(target);
@@ -111,7 +70,7 @@ describe("nats source against a real nats-server", () => {
   });
 
   it("acknowledges a frame only once the sink finished it: frames a stopped worker held go to the next one", async () => {
-    const target = names();
+    const target = busNames();
     const frames = createTestStream({ participants: 1, frames: 3 });
     await publish(frames, target);
     // A worker whose sink never finishes: the frames stay unacknowledged.
@@ -138,7 +97,7 @@ describe("nats source against a real nats-server", () => {
   });
 
   it("turns a participant's leave on the ingest node into a leave on the worker, after the frames", async () => {
-    const target = names();
+    const target = busNames();
     const frames = createTestStream({ participants: 1, frames: 4 });
     const last = frames.at(-1) as VideoFrame;
     const leave: ParticipantEvent = {
@@ -163,7 +122,7 @@ describe("nats source against a real nats-server", () => {
   });
 
   it("two workers with disjoint partitions: each participant whole on one worker, every frame once, in order", async () => {
-    const target = names();
+    const target = busNames();
     const frames = createTestStream({ participants: 12, types: ["webcam", "screenshare"], frames: 6 });
     await publish(frames, target, 4);
     const a = await startWorker(target, { partitions: 4, assigned: [0, 1] });

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { createPipeline, type Pipeline, type VideoFrame } from "@framepipe/core";
-import natsSink, { partitionOf } from "@framepipe/sink-nats";
-import { createCollectSink, createMemorySource, createTestStream, type MemorySourceInput } from "@framepipe/testing";
+import { partitionOf } from "@framepipe/sink-nats";
+import { createCollectSink, createTestStream } from "@framepipe/testing";
 import { connect } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import natsSource from "../src/index.js";
+import { type BusNames, busNames, publish, seqsByStream, startIngest } from "./support/bus-pipelines.js";
 import { natsServer } from "./support/nats-server.js";
 
 // Automatic partition ownership: workers sharing a durable share the partitions through leases in
@@ -15,55 +15,12 @@ afterEach(async () => {
   for (const pipeline of running.splice(0)) await pipeline.stop().catch(() => undefined);
 });
 
-function names() {
-  const id = randomUUID().slice(0, 8);
-  return { stream: `L_${id}`, subjectPrefix: `l${id}.frames`, durable: `pool_${id}` };
-}
-
-async function publish(frames: MemorySourceInput[], target: ReturnType<typeof names>): Promise<void> {
-  const source = createMemorySource(frames, { complete: "when-drained" });
-  const pipeline = await createPipeline(
-    {
-      version: 1,
-      sources: { memory: { type: "memory" } },
-      sinks: {
-        bus: { type: "nats", inputs: ["memory"], servers: natsServer().url, ...withoutDurable(target), partitions },
-      },
-    },
-    { plugins: [source.definition, natsSink] },
-  );
-  await pipeline.start();
-  await pipeline.done;
-}
-
-/** An ingest pipeline that stays open: frames are pushed to its memory source. */
-async function startIngest(target: ReturnType<typeof names>) {
-  const source = createMemorySource([], { complete: "on-stop" });
-  const pipeline = await createPipeline(
-    {
-      version: 1,
-      sources: { memory: { type: "memory" } },
-      sinks: {
-        bus: { type: "nats", inputs: ["memory"], servers: natsServer().url, ...withoutDurable(target), partitions },
-      },
-    },
-    { plugins: [source.definition, natsSink] },
-  );
-  running.push(pipeline);
-  await pipeline.start();
-  return { source, pipeline };
-}
-
 /** The ingest side starting first: its nats sink creates the stream (workers wait for it). */
-async function createStream(target: ReturnType<typeof names>): Promise<void> {
-  await publish([], target);
+async function createStream(target: BusNames): Promise<void> {
+  await publish([], target, partitions);
 }
 
-function withoutDurable({ stream, subjectPrefix }: ReturnType<typeof names>) {
-  return { stream, subjectPrefix };
-}
-
-async function startWorker(target: ReturnType<typeof names>, beforeWrite?: (frame: VideoFrame) => Promise<void>) {
+async function startWorker(target: BusNames, beforeWrite?: (frame: VideoFrame) => Promise<void>) {
   const collect = createCollectSink(beforeWrite ? { beforeWrite } : {});
   const pipeline = await createPipeline(
     {
@@ -79,7 +36,7 @@ async function startWorker(target: ReturnType<typeof names>, beforeWrite?: (fram
 }
 
 /** Partition → owner's worker id, as the lease bucket says. */
-async function owners(target: ReturnType<typeof names>): Promise<Map<number, string>> {
+async function owners(target: BusNames): Promise<Map<number, string>> {
   const admin = await connect({ servers: natsServer().url });
   try {
     const kv = await admin.jetstream().views.kv(`${target.durable}-leases`);
@@ -95,24 +52,15 @@ async function owners(target: ReturnType<typeof names>): Promise<Map<number, str
 }
 
 /** How many partitions each owner holds, sorted, e.g. [2, 2]. */
-async function shares(target: ReturnType<typeof names>): Promise<number[]> {
+async function shares(target: BusNames): Promise<number[]> {
   const counts = new Map<string, number>();
   for (const owner of (await owners(target)).values()) counts.set(owner, (counts.get(owner) ?? 0) + 1);
   return [...counts.values()].sort();
 }
 
-function seqsByStream(frames: readonly VideoFrame[]): Record<string, number[]> {
-  const byStream: Record<string, number[]> = {};
-  for (const frame of frames) {
-    const key = `${frame.recording.id}#${frame.participant.id}#${frame.type}`;
-    byStream[key] = [...(byStream[key] ?? []), frame.seq];
-  }
-  return byStream;
-}
-
 describe("partition leases against a real nats-server", () => {
   it("two workers share the partitions: half each, each participant whole on one worker, every frame once, in order", async () => {
-    const target = names();
+    const target = busNames("L");
     await createStream(target);
     const a = await startWorker(target);
     await expect.poll(() => shares(target), { timeout: 10_000 }).toEqual([4]);
@@ -120,7 +68,7 @@ describe("partition leases against a real nats-server", () => {
     // The first worker gives two partitions back; the second claims them.
     await expect.poll(() => shares(target), { timeout: 15_000 }).toEqual([2, 2]);
     const frames = createTestStream({ participants: 12, types: ["webcam", "screenshare"], frames: 6 });
-    await publish(frames, target);
+    await publish(frames, target, partitions);
     await expect.poll(() => a.collect.frames.length + b.collect.frames.length, { timeout: 15_000 }).toBe(frames.length);
 
     const owner = await owners(target);
@@ -140,7 +88,7 @@ describe("partition leases against a real nats-server", () => {
   });
 
   it("a worker that joins mid-stream gets its share after the other drained it: nothing lost, repeated or reordered", async () => {
-    const target = names();
+    const target = busNames("L");
     await createStream(target);
     const frames = createTestStream({ participants: 8, frames: 10 });
     const firstHalf = frames.filter((frame) => frame.seq < 5);
@@ -148,7 +96,8 @@ describe("partition leases against a real nats-server", () => {
     const a = await startWorker(target);
     await expect.poll(() => shares(target), { timeout: 10_000 }).toEqual([4]);
     // One ingest pipeline for the whole meeting: its groups stay open between the halves.
-    const ingest = await startIngest(target);
+    const ingest = await startIngest(target, partitions);
+    running.push(ingest.pipeline);
     ingest.source.push(...firstHalf);
     await a.collect.waitFor(firstHalf.length);
     const b = await startWorker(target);
@@ -166,7 +115,7 @@ describe("partition leases against a real nats-server", () => {
   });
 
   it("a stopping worker gives its partitions back at once: the other takes them without waiting for the TTL", async () => {
-    const target = names();
+    const target = busNames("L");
     await createStream(target);
     const a = await startWorker(target);
     const b = await startWorker(target);
@@ -175,7 +124,7 @@ describe("partition leases against a real nats-server", () => {
     // leaseTtl is 2 s; a renewal round is 0.5 s: the takeover follows the stop, not the expiry.
     await expect.poll(() => shares(target), { timeout: 15_000 }).toEqual([4]);
     const frames = createTestStream({ participants: 6, frames: 4 });
-    await publish(frames, target);
+    await publish(frames, target, partitions);
     await b.collect.waitFor(frames.length);
     expect(seqsByStream(b.collect.frames)).toEqual(seqsByStream(frames));
   });

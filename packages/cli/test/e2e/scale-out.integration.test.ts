@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createFakeRecallBot, type FakeRecallBotReport } from "@framepipe/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { natsServer } from "../../../sink-nats/test/support/nats-server.js";
@@ -12,6 +15,7 @@ import { readWrittenStreams, seqsUpTo, type WrittenStream } from "./support/writ
 // nats-server (started by the project's vitest setup with scripts/nats/start.sh, max_payload 8 MB).
 // Frames are the simulator's realistic PNGs: 480×360 webcams and a 1280×720 screenshare.
 const framesPerStream = 12;
+const runFile = promisify(execFile);
 const token = randomToken();
 const id = randomUUID().slice(0, 8);
 const bus = { servers: "", stream: `E2E_${id}`, subjectPrefix: `e2e${id}.frames` };
@@ -21,6 +25,7 @@ let worker: FramepipeRun;
 let report: FakeRecallBotReport;
 let streams: WrittenStream[];
 let activeGroupsBeforeStop = -1;
+let videosFinishedBeforeStop: string[] = [];
 
 beforeAll(async () => {
   bus.servers = natsServer().url;
@@ -38,7 +43,11 @@ beforeAll(async () => {
     {
       ...runDefaults,
       sources: { bus: { type: "nats", ...bus, durable: `workers_${id}` } },
-      sinks: { disk: fsSink(["bus"], out) },
+      sinks: {
+        disk: fsSink(["bus"], out),
+        // One mp4 per participant stream: finished by the leave that came through NATS.
+        videos: { type: "video", inputs: ["bus"], dir: join(directory.path, "videos"), fps: 4 },
+      },
     },
     { directory: directory.path, fileName: "worker.json" },
   );
@@ -68,6 +77,16 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     activeGroupsBeforeStop = (await worker.metrics()).value("framepipe_active_groups");
   }
+  // Each stream's video is finished once its group ended, before any stop.
+  const finished = await worker.waitForMetric(
+    "framepipe_video_sink_files_finished_total",
+    { component: "videos" },
+    4,
+    20_000,
+  );
+  videosFinishedBeforeStop = finished.samples
+    .filter((sample) => sample.name === "framepipe_video_sink_files_finished_total" && sample.value > 0)
+    .map((sample) => `${sample.labels.reason} ${sample.value}`);
   ingest.kill("SIGTERM");
   worker.kill("SIGTERM");
   await Promise.all([ingest.exited, worker.exited]);
@@ -102,5 +121,21 @@ describe("framepipe run ×2 over NATS JetStream: websocket → nats, then nats �
   it("the participants' leave travelled through NATS: the worker ended their groups before any stop", () => {
     expect(activeGroupsBeforeStop).toBe(0);
     expect(streams.every((stream) => stream.manifest?.length === framesPerStream)).toBe(true);
+  });
+
+  it("the leave finished each participant stream's video on the worker, before any stop", async () => {
+    expect(videosFinishedBeforeStop).toEqual(["end-stream 4"]);
+    const videos = (await readdir(join(directory.path, "videos"), { recursive: true })).filter((file) =>
+      file.endsWith(".mp4"),
+    );
+    expect(videos).toHaveLength(4);
+    for (const video of videos) {
+      // ffprobe reads the whole file: a complete mp4 with the stream's frames.
+      const { stdout } = await runFile("ffprobe", [
+        ...["-v", "error", "-count_frames", "-select_streams", "v:0"],
+        ...["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", join(directory.path, "videos", video)],
+      ]);
+      expect(Number(stdout.trim())).toBeGreaterThanOrEqual(framesPerStream);
+    }
   });
 });

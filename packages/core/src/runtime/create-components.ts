@@ -6,9 +6,9 @@ import type { SinkInstance, SourceInstance, TransformInstance } from "../plugin/
 import type { ComponentKind, PluginContext } from "../plugin/plugin-context.js";
 import type { Logger } from "../services/logger.js";
 import type { ServiceDeps } from "../services/service-ref.js";
+import type { ComponentHealth } from "./component-health.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 import { wrapPluginError } from "./plugin-error.js";
-import type { SinkHealth } from "./sink-health.js";
 
 interface ComponentBase {
   readonly config: ComponentConfig;
@@ -49,7 +49,7 @@ export interface ComponentEnvironment {
   readonly signal: AbortSignal;
   readonly services: Readonly<Record<string, unknown>>;
   /** Where the components' own health reports go (`/ready`, `/health`). */
-  readonly health: SinkHealth;
+  readonly health: ComponentHealth;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { defaultMaxListeners, setMaxListeners } from "node:events";
 import type { PipelineConfig, RuntimeConfig } from "../config/pipeline-config.js";
 import { FramepipeError } from "../errors/framepipe-error.js";
+import { ComponentHealth } from "./component-health.js";
 import { type CompositionOptions, type CompositionRoot, createCompositionRoot } from "./composition-root.js";
 import { closeComponent, createComponents } from "./create-components.js";
 import { PipelineController } from "./pipeline-controller.js";
 import type { Pipeline, PipelineServiceOptions } from "./pipeline-types.js";
 import { type ConfigResolutionOptions, resolvePipelineConfig } from "./resolve-pipeline-config.js";
-import { SinkHealth } from "./sink-health.js";
 
 function runtimeProblems(runtime: RuntimeConfig): string[] {
   const problems: string[] = [];
@@ -83,7 +83,7 @@ async function buildPipeline(config: PipelineConfig, root: CompositionRoot): Pro
   const { logger, metrics, clock } = root;
   const abort = new AbortController();
   // Before the components: a plugin may report its health from create() on.
-  const health = new SinkHealth(clock);
+  const health = new ComponentHealth(clock);
   const components = await createComponents(config, {
     health,
     concurrency: config.runtime.concurrency,

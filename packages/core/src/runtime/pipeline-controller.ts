@@ -6,6 +6,7 @@ import type { VideoFrame } from "../model/video-frame.js";
 import type { RecallEvent } from "../recall/recall-event.js";
 import type { Logger } from "../services/logger.js";
 import type { Clock, TimerHandle } from "./clock.js";
+import type { ComponentHealth } from "./component-health.js";
 import { closeComponent, type RuntimeComponent } from "./create-components.js";
 import { PipelineEngine } from "./pipeline-engine.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
@@ -13,7 +14,6 @@ import { pipelineStats } from "./pipeline-stats.js";
 import type { Pipeline, PipelineState, PipelineStats, PipelineSummary, StopOptions } from "./pipeline-types.js";
 import { wrapPluginError } from "./plugin-error.js";
 import { RuntimeCounters } from "./runtime-counters.js";
-import type { SinkHealth } from "./sink-health.js";
 
 /** What {@link PipelineController} is built from. */
 export interface PipelineControllerOptions {
@@ -25,7 +25,7 @@ export interface PipelineControllerOptions {
   /** Aborted at a forced stop, a failure, and after a normal stop: the plugins' `context.signal`. */
   readonly abort: AbortController;
   /** The components' health (failing sinks, sources reporting failure). */
-  readonly health: SinkHealth;
+  readonly health: ComponentHealth;
 }
 
 /** The {@link Pipeline}: lifecycle (start, drain, force, fail) around a {@link PipelineEngine}. */

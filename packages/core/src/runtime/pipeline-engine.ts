@@ -8,6 +8,7 @@ import { ParticipantDirectory } from "../participants/participant-directory.js";
 import type { RecallEvent } from "../recall/recall-event.js";
 import type { Logger } from "../services/logger.js";
 import type { Clock } from "./clock.js";
+import type { ComponentHealth } from "./component-health.js";
 import type { RuntimeComponent } from "./create-components.js";
 import { DroppedMemoryReclaimer } from "./dropped-memory-reclaimer.js";
 import { ErrorLogLimiter } from "./error-log.js";
@@ -18,7 +19,6 @@ import { buildGraph } from "./pipeline-graph.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 import type { GroupEnd, Lane, LaneNode, NodeRuntime } from "./pipeline-node.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
-import type { SinkHealth } from "./sink-health.js";
 import type { SourceNode } from "./source-node.js";
 import { WorkTracker } from "./work-tracker.js";
 
@@ -37,7 +37,7 @@ export interface EngineOptions {
   /** Called when every source's `events$` completed. */
   readonly onSourcesComplete: () => void;
   /** The components' health, shared with their contexts. */
-  readonly health: SinkHealth;
+  readonly health: ComponentHealth;
 }
 
 /**
@@ -53,7 +53,7 @@ export class PipelineEngine {
   readonly flow: FlowControl;
   readonly groups: GroupTracker;
   /** Which sinks are failing now. */
-  readonly health: SinkHealth;
+  readonly health: ComponentHealth;
   readonly #sources: readonly SourceNode[];
   readonly #scheduler = new FairScheduler<Lane>();
   readonly #work = new WorkTracker();

@@ -4,6 +4,7 @@ import type { VideoFrame } from "../model/video-frame.js";
 import type { GroupEnd, StreamEnd } from "../participants/group-end.js";
 import type { Logger } from "../services/logger.js";
 import { type Clock, sleep } from "./clock.js";
+import type { ComponentHealth } from "./component-health.js";
 import type { RuntimeComponent } from "./create-components.js";
 import type { FairScheduler, StepOwner } from "./fair-scheduler.js";
 import type { FlowControl, ItemOutcome, Ticket } from "./flow-control.js";
@@ -11,7 +12,6 @@ import type { FrameFailures } from "./frame-failures.js";
 import { type Linkable, LinkedQueue } from "./linked-queue.js";
 import { nextRetryDelay, RETRY_MAX_ATTEMPTS } from "./retry.js";
 import type { RuntimeCounters } from "./runtime-counters.js";
-import type { SinkHealth } from "./sink-health.js";
 import type { WorkTracker } from "./work-tracker.js";
 
 /** `linkedIn`: the lane queue (or held queue) the item waits in; null while running or once gone. */
@@ -52,7 +52,7 @@ export interface NodeRuntime {
   readonly counters: RuntimeCounters;
   readonly failures: FrameFailures;
   /** Which sinks are failing now. */
-  readonly health: SinkHealth;
+  readonly health: ComponentHealth;
   readonly work: WorkTracker;
   readonly clock: Clock;
   /** Aborted when the pipeline gives up: cuts retry backoffs short. */

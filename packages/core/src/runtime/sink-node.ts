@@ -1,7 +1,7 @@
+import type { ComponentHealth } from "./component-health.js";
 import type { SinkComponent } from "./create-components.js";
 import type { ItemOutcome } from "./flow-control.js";
 import { type FrameItem, type GroupEnd, type Lane, LaneNode, type StreamEnd } from "./pipeline-node.js";
-import type { SinkHealth } from "./sink-health.js";
 
 /** Progress of one group's end at a sink: `endGroup` runs when the last stream's marker arrives. */
 interface PendingGroupEnd {
@@ -12,7 +12,7 @@ interface PendingGroupEnd {
 /**
  * A sink in the graph. Its step awaits `write(frame)` (retrying transient failures, for the
  * sink's `retryFor` when it sets one); a frame that fails for good gets its component's
- * `onError`. Every failed and successful write tells {@link SinkHealth} whether the sink is
+ * `onError`. Every failed and successful write tells {@link ComponentHealth} whether the sink is
  * failing. At a stream's end it calls `endStream`, and `endGroup` once every stream of the group
  * ended here.
  */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/runtime/clock.js";
+import { ComponentHealth } from "../../src/runtime/component-health.js";
 import { createComponents } from "../../src/runtime/create-components.js";
 import { PipelineEngine } from "../../src/runtime/pipeline-engine.js";
 import { createNoopPipelineMetrics } from "../../src/runtime/pipeline-metrics.js";
 import { RuntimeCounters } from "../../src/runtime/runtime-counters.js";
-import { SinkHealth } from "../../src/runtime/sink-health.js";
 import { createSilentLogger } from "../../src/services/logger.js";
 import { component, pipelineConfig } from "./support/config.js";
 import { collectSink, mapTransform, memorySource } from "./support/plugins.js";
@@ -31,7 +31,7 @@ async function engineWithTwoTransforms() {
   const logger = createSilentLogger();
   const metrics = createNoopPipelineMetrics();
   const signal = new AbortController().signal;
-  const health = new SinkHealth(systemClock);
+  const health = new ComponentHealth(systemClock);
   const components = await createComponents(config, {
     health,
     concurrency: config.runtime.concurrency,

@@ -29,7 +29,7 @@ interface FailingState {
  * {@link ERROR_LOG_INTERVAL_MS} per sink so a sink that fails every other write does not flood
  * the log; each frame that fails for good is logged by `FrameFailures` as before.
  */
-export class SinkHealth {
+export class ComponentHealth {
   readonly #clock: Clock;
   readonly #failing = new Map<string, FailingState>();
   /** Clock time of the last transition logged, per sink id. */

@@ -48,8 +48,8 @@ export function natsConnectionOptions(
 }
 
 /**
- * Makes sure the JetStream stream exists: created (when `createStream`) with file storage and the
- * subjects `<subjectPrefix>.>`, else checked. Fails when it is missing and may not be created.
+ * Makes sure the JetStream stream exists: created (when `createStream`) with the configured storage,
+ * replicas and limits and the subjects `<subjectPrefix>.>`, else checked. Fails when it is missing and may not be created.
  */
 async function ensureStream(connection: NatsConnection, options: NatsSinkOptions, label: string): Promise<void> {
   const manager = await connection.jetstreamManager();
@@ -68,7 +68,8 @@ async function ensureStream(connection: NatsConnection, options: NatsSinkOptions
   await manager.streams.add({
     name: options.stream,
     subjects: [`${options.subjectPrefix}.>`],
-    storage: StorageType.File,
+    storage: options.storage === "memory" ? StorageType.Memory : StorageType.File,
+    num_replicas: options.replicas,
     retention: options.retention === "workqueue" ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
     discard: DiscardPolicy.New,
     max_bytes: options.maxBytes === 0 ? -1 : options.maxBytes,

@@ -101,6 +101,19 @@ describe("nats sink against a real nats-server", () => {
     await sink.close?.();
   });
 
+  it("creates its stream with the storage and replicas configured: file and 1 by default, memory on request", async () => {
+    const manager = await admin.jetstreamManager();
+    const byDefault = await createSink();
+    const inMemory = await createSink({ storage: "memory" });
+    const configOf = async (stream: string) => (await manager.streams.info(stream)).config;
+    expect(await configOf(byDefault.stream)).toMatchObject({ storage: "file", num_replicas: 1 });
+    expect(await configOf(inMemory.stream)).toMatchObject({ storage: "memory", num_replicas: 1 });
+    await byDefault.sink.close?.();
+    await inMemory.sink.close?.();
+    // More replicas than this one-server "cluster" has: refused at start, with the server's reason.
+    await expect(createSink({ replicas: 3 })).rejects.toThrow(/replicas/i);
+  });
+
   it("fails at start when the stream is missing and createStream is false", async () => {
     await expect(createSink({ createStream: false })).rejects.toThrow(/does not exist and createStream is false/);
   });

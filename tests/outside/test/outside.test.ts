@@ -3,7 +3,7 @@
 // system's temp folder, and used the three ways the docs describe: the `framepipe` command
 // (validate, run fed by simulate), an app embedding createPipeline on its own http.Server, and a
 // plugin scaffolded with `framepipe new plugin`, tested with that project's vitest and loaded by a
-// pipeline. The packing and the install happen once, in beforeAll; npm's cache makes reruns fast.
+// pipeline; and scale-out, examples/scale-out's ingest and worker pipelines over a real nats-server. The packing and the install happen once, in beforeAll; npm's cache makes reruns fast.
 // FRAMEPIPE_KEEP_OUTSIDE=1 keeps the project (under the system temp folder) for a look afterwards.
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -318,6 +318,64 @@ describe("npx framepipe", () => {
     expect(frames).toHaveLength(16);
     expect(frames.every((file) => file.endsWith(".png"))).toBe(true);
   }, 180_000);
+});
+
+describe("scale-out with the installed nats packages", () => {
+  it("runs examples/scale-out's ingest.yaml and worker.yaml: every simulated frame becomes a thumbnail once", async () => {
+    // A real nats-server, as the example's README starts it (the project's script, a free port).
+    const natsFolder = join(temp, "nats");
+    const scripts = join(repositoryRoot, "scripts", "nats");
+    const natsEnv = { FRAMEPIPE_NATS_DIR: natsFolder };
+    const started = await run("bash", [join(scripts, "start.sh")], { env: natsEnv, timeoutMs: 120_000 });
+    expect(started.code, started.output).toBe(0);
+    try {
+      const natsUrl = /FRAMEPIPE_NATS_URL=(\S+)/.exec(await readFile(join(natsFolder, "env"), "utf8"))?.[1] ?? "";
+      for (const file of ["ingest.yaml", "worker.yaml"]) {
+        await copyFile(join(repositoryRoot, "examples", "scale-out", file), join(project, file));
+      }
+      const port = await freePort();
+      const ingest = new Command("npx", ["framepipe", "run", "ingest.yaml"], {
+        cwd: project,
+        env: {
+          FRAMEPIPE_TOKEN: token,
+          FRAMEPIPE_PORT: String(port),
+          FRAMEPIPE_NATS_URL: natsUrl,
+          FRAMEPIPE_API_PORT: String(await freePort()),
+        },
+      });
+      await ingest.waitFor("pipeline started", 60_000);
+      const worker = new Command("npx", ["framepipe", "run", "worker.yaml"], {
+        cwd: project,
+        env: {
+          FRAMEPIPE_NATS_URL: natsUrl,
+          FRAMES_DIR: "./scaled-frames",
+          FRAMEPIPE_API_PORT: String(await freePort()),
+        },
+      });
+      await worker.waitFor("pipeline started", 60_000);
+      const { result, sent } = await simulate(port);
+      expect(result.code, result.output).toBe(0);
+      expect(sent, result.output).toBe(16);
+      // The worker resizes what the ingest node published: 16 JPEG thumbnails, then the manifests.
+      const thumbnails = async () =>
+        (await filesUnder(join(project, "scaled-frames"))).filter((file) => file.endsWith(".jpg"));
+      const deadline = Date.now() + 60_000;
+      while ((await thumbnails()).length < 16) {
+        if (Date.now() > deadline)
+          throw new Error(`worker wrote ${(await thumbnails()).length} of 16:\n${worker.output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      ingest.signal("SIGINT", { group: true });
+      worker.signal("SIGINT", { group: true });
+      const [ingestStopped, workerStopped] = await Promise.all([ingest.finished, worker.finished]);
+      expect(ingestStopped.output).toMatch(/written\s+16 to bus/);
+      expect(workerStopped.output).toMatch(/written\s+16 to disk/);
+      expect(workerStopped.output).toMatch(/unwritten\s+0/);
+      expect(await thumbnails()).toHaveLength(16);
+    } finally {
+      await run("bash", [join(scripts, "stop.sh")], { env: natsEnv, timeoutMs: 60_000 });
+    }
+  }, 300_000);
 });
 
 describe("a plugin made with npx framepipe new plugin", () => {

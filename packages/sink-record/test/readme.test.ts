@@ -1,54 +1,27 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { defineSource, loadPipelineConfig } from "@framepipe/core";
-import { optionsTable, tableRows, withOptionsTable } from "@framepipe/testing";
-import { EMPTY } from "rxjs";
+import { loadReadmeSnippet, readmeOptionsTables, standInPlugin } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { recordSink } from "../src/index.js";
-import { tempDir } from "./support/temp-dir.js";
 
 const readmeUrl = new URL("../README.md", import.meta.url);
 
-/** Stand-ins for the sources the snippets name: they accept the options shown. */
-const standIns = [
-  defineSource({
-    type: "websocket",
-    summary: "stand-in",
-    options: z.strictObject({ port: z.number().int(), token: z.string() }),
-    create: () => ({ events$: EMPTY }),
-  }),
-];
-
 describe("README.md", () => {
-  it("has the options table generated from the schema (UPDATE_README=1 regenerates it)", () => {
-    const readme = readFileSync(readmeUrl, "utf8");
-    const table = optionsTable(recordSink);
-    const stale = JSON.stringify(tableRows(readme)) !== JSON.stringify(tableRows(table));
-    if (process.env.UPDATE_README === "1" && stale) writeFileSync(readmeUrl, withOptionsTable(readme, table));
-    else
-      expect(
-        tableRows(readme),
-        "stale options table: run UPDATE_README=1 npx vitest run --project sink-record readme",
-      ).toEqual(tableRows(table));
+  it("has the options table generated from the schema (UPDATE_README=1 regenerates it)", async () => {
+    const tables = await readmeOptionsTables(readmeUrl, recordSink);
     expect(
-      tableRows(table)
-        .slice(1)
-        .map((row) => row[0]),
-    ).toEqual(Object.keys(recordSink.options.shape).map((key) => `\`${key}\``));
+      tables.documented,
+      "stale options table: run UPDATE_README=1 npx vitest run --project sink-record readme",
+    ).toEqual(tables.generated);
+    expect(tables.listedOptions).toEqual(Object.keys(recordSink.options.shape));
   });
 
   it("shows a config snippet that validates", async () => {
-    const readme = readFileSync(readmeUrl, "utf8");
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(yaml).toContain("type: record");
-    const file = join(await tempDir(), "pipeline.yaml");
-    await writeFile(file, yaml ?? "");
-    const result = await loadPipelineConfig(file, {
-      plugins: [...standIns, recordSink],
+    // Stand-ins accept the options the snippet gives the other packages' plugins.
+    const { yaml, result } = await loadReadmeSnippet(readmeUrl, {
+      plugins: [standInPlugin("source", "websocket", { port: z.number().int(), token: z.string() }), recordSink],
       env: { FRAMEPIPE_TOKEN: "a-long-enough-token" },
     });
+    expect(yaml).toContain("type: record");
     expect(result.ok ? [] : result.problems).toEqual([]);
     expect(result.ok && result.config.sinks[0]?.options).toMatchObject({ dir: "./recordings", gzip: true });
   });

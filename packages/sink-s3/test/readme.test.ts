@@ -1,9 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { defineSource, loadPipelineConfig } from "@framepipe/core";
-import { optionsTable, tableRows, withOptionsTable } from "@framepipe/testing";
-import { EMPTY } from "rxjs";
+import { loadReadmeSnippet, readmeOptionsTables, standInPlugin } from "@framepipe/testing";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import s3Sink from "../src/index.js";
@@ -12,50 +7,27 @@ const readmeUrl = new URL("../README.md", import.meta.url);
 
 describe("README.md", () => {
   it("has the options table generated from the schema (UPDATE_README=1 regenerates it)", async () => {
-    const readme = await readFile(readmeUrl, "utf8");
-    const table = optionsTable(s3Sink);
-    const stale = JSON.stringify(tableRows(readme)) !== JSON.stringify(tableRows(table));
-    if (process.env.UPDATE_README === "1" && stale) await writeFile(readmeUrl, withOptionsTable(readme, table));
-    else
-      expect(
-        tableRows(readme),
-        "stale options table: run UPDATE_README=1 npx vitest run --project sink-s3 readme",
-      ).toEqual(tableRows(table));
+    const tables = await readmeOptionsTables(readmeUrl, s3Sink);
     expect(
-      tableRows(table)
-        .slice(1)
-        .map((row) => row[0]),
-    ).toEqual(Object.keys(s3Sink.options.shape).map((key) => `\`${key}\``));
+      tables.documented,
+      "stale options table: run UPDATE_README=1 npx vitest run --project sink-s3 readme",
+    ).toEqual(tables.generated);
+    expect(tables.listedOptions).toEqual(Object.keys(s3Sink.options.shape));
   });
 
   it("shows a config snippet that validates", async () => {
-    const readme = await readFile(readmeUrl, "utf8");
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    // Stand-ins accept the options the snippet gives the other packages' plugins.
+    const { yaml, result } = await loadReadmeSnippet(readmeUrl, {
+      plugins: [standInPlugin("source", "websocket", { port: z.number().int(), token: z.string() }), s3Sink],
+      env: { S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", FRAMEPIPE_TOKEN: "dev-token-123" },
+    });
     expect(yaml).toContain("type: s3");
-    const folder = await mkdtemp(join(tmpdir(), "sink-s3-readme-"));
-    try {
-      const file = join(folder, "pipeline.yaml");
-      await writeFile(file, yaml ?? "");
-      // The snippet's source is the websocket plugin; a stand-in accepts its options.
-      const websocket = defineSource({
-        type: "websocket",
-        summary: "stand-in",
-        options: z.strictObject({ port: z.number().int().describe("port"), token: z.string().describe("token") }),
-        create: () => ({ events$: EMPTY }),
-      });
-      const result = await loadPipelineConfig(file, {
-        plugins: [websocket, s3Sink],
-        env: { S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", FRAMEPIPE_TOKEN: "dev-token-123" },
-      });
-      expect(result.ok ? [] : result.problems).toEqual([]);
-      expect(result.ok && result.config.sinks[0]?.options).toMatchObject({
-        bucket: "meeting-frames",
-        endpoint: "http://127.0.0.1:7480",
-        credentials: { accessKeyId: "id", secretAccessKey: "secret" },
-        manifest: true,
-      });
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    expect(result.ok && result.config.sinks[0]?.options).toMatchObject({
+      bucket: "meeting-frames",
+      endpoint: "http://127.0.0.1:7480",
+      credentials: { accessKeyId: "id", secretAccessKey: "secret" },
+      manifest: true,
+    });
   });
 });

@@ -28,6 +28,7 @@ export * from "./frame-factory.js";
 export * from "./frame-library.js";
 export { pngClaimingSize, pngWithCorruptCrc } from "./hostile-png.js";
 export * from "./memory-source.js";
+export * from "./readme-checks.js";
 export * from "./readme-options-table.js";
 export * from "./realistic-png.js";
 export * from "./recall-envelope.js";
